@@ -1,0 +1,63 @@
+import Foundation
+
+/// The outputs of one invocation turned into entries: what goes to the session itself (one
+/// atomic batch), what starts child sessions, and what goes to other sessions.
+struct OutputPlan: Sendable {
+    var main: [EntryDraft] = []
+    var forks: [EntryDraft] = []
+    var crossSession: [(SessionID, EntryDraft)] = []
+
+    /// Stores every body (blobs before entries) and classifies the outputs.
+    /// - Throws: ``HandlerFailure`` with kind `invalid-output` for an output the runtime cannot accept.
+    static func prepare(
+        _ outputs: [HandlerOutput], for session: SessionID, snapshot: Int,
+        store: any Store, fetchers: [any ObjectFetcher], now: Date
+    ) async throws -> OutputPlan {
+        var plan = OutputPlan()
+        for (index, output) in outputs.enumerated() {
+            func invalid(_ message: String) -> HandlerFailure {
+                HandlerFailure(ErrorReport(message: "output \(index + 1): \(message)", kind: "invalid-output", snapshot: snapshot))
+            }
+            let data: Data
+            switch output.body {
+            case .data(let bytes):
+                data = bytes
+            case .uri(let text):
+                guard let url = URL(string: text), let fetcher = fetchers.first(where: { $0.handles(url) }) else {
+                    throw invalid("cannot fetch uri '\(text.prefix(200))': no fetcher for its scheme")
+                }
+                do { data = try await fetcher.fetch(url) } catch { throw invalid("\(error)") }
+            }
+            let digest: Digest? = data.isEmpty ? nil : try await store.put(data)
+            var header = output.header
+            var event = EventKind.push
+            switch ContentTypes.mediaType(header.contentType) {
+            case ContentTypes.pause:
+                if let durationText = header.metadata[MetadataKeys.duration] {
+                    let seconds: TimeInterval
+                    do { seconds = try GoDuration.parse(durationText) } catch { throw invalid("\(error)") }
+                    event = .sleep
+                    header.metadata[MetadataKeys.until] = Timestamps.format(now.addingTimeInterval(seconds))
+                } else {
+                    event = .pause
+                }
+            case ContentTypes.finish:
+                event = .finish
+            default:
+                break
+            }
+            let draft = EntryDraft(event: event, header: header, digest: digest, size: data.count, time: now, source: "handler")
+            if let target = output.session, target != session {
+                guard event == .push else { throw invalid("control outputs (pause, sleep, finish) cannot go to another session") }
+                do { _ = try await store.sessionInfo(target) } catch { throw invalid("target session \(target) does not exist") }
+                plan.crossSession.append((target, draft))
+            } else if output.fork {
+                guard event == .push else { throw invalid("a control output (pause, sleep, finish) cannot start a child session") }
+                plan.forks.append(draft)
+            } else {
+                plan.main.append(draft)
+            }
+        }
+        return plan
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import Logging
+
+/// Drives sessions: invokes the handler for each session with a new event and appends what it
+/// decides, until the session pauses, sleeps, finishes or fails.
+///
+/// Guarantees:
+/// - The outputs of one invocation for its own session are appended in one compare-and-swap
+///   batch on the log version the handler saw. If the log moved meanwhile (a push, another
+///   runtime), the outputs are discarded and the handler is invoked again on the newer log, so two
+///   runtimes never both append for the same event.
+/// - A failed invocation appends exactly one `error` entry and nothing else.
+/// - Sleeps are durable: ``wakeDueTimers()`` appends the `wake` for every due timer in the store,
+///   including timers set before a restart.
+public struct Runtime: Sendable {
+    /// The store the sessions live in.
+    public let store: any Store
+    /// The handler invoked for every session.
+    public let handler: any Handler
+    /// The clock for timestamps and timers.
+    public let clock: any WallClock
+    /// Settings.
+    public let options: RuntimeOptions
+    /// Fetchers for `uri` outputs.
+    public let fetchers: [any ObjectFetcher]
+    private let logger: Logger
+
+    /// Creates a runtime.
+    public init(
+        store: any Store, handler: any Handler, clock: any WallClock = SystemWallClock(),
+        options: RuntimeOptions = RuntimeOptions(), fetchers: [any ObjectFetcher] = [FileObjectFetcher()],
+        logger: Logger = Logger(label: "cairn.runtime")
+    ) {
+        self.store = store
+        self.handler = handler
+        self.clock = clock
+        self.options = options
+        self.fetchers = fetchers
+        self.logger = logger
+    }
+
+    private var log: SessionLog { SessionLog(store: store) }
+    private var sessions: Sessions { Sessions(store: store, clock: clock) }
+
+    /// Whether a session whose last entry is `last` waits for its handler.
+    static func isPending(_ last: Entry?) -> Bool {
+        guard let last else { return true }
+        switch last.event {
+        case .pause, .sleep, .finish, .error: return false
+        default: return true
+        }
+    }
+
+    /// Invokes the handler for `id` until the session is no longer pending.
+    /// - Throws: store errors and `CancellationError`; handler failures are recorded, not thrown.
+    public func drive(_ id: SessionID) async throws -> DriveReport {
+        var report = DriveReport(session: id, status: .pending, invocations: 0, spawned: [], touched: [])
+        while true {
+            try Task.checkCancellation()
+            let head = try await log.head(of: id)
+            guard Runtime.isPending(head.last) else {
+                report.status = try await SessionLog.status(of: head, blobs: store)
+                return report
+            }
+            if report.invocations >= options.maxInvocations {
+                let message = "runaway handler: invoked \(report.invocations) times in one run without pausing; "
+                    + "make it pause or sleep, or raise the limit (--max-invocations)"
+                logger.warning("\(message)", metadata: ["session": "\(id)"])
+                try await recordFailure(ErrorReport(message: message, kind: "runaway", snapshot: head.length), session: id, snapshot: head.length)
+                continue
+            }
+            let entries = try await log.entries(of: id)
+            let invocation = Invocation(session: head.info, entries: entries, blobs: store)
+            report.invocations += 1
+            do {
+                let outputs = try await handler.invoke(invocation)
+                try Task.checkCancellation()
+                let plan = try await OutputPlan.prepare(
+                    outputs, for: id, snapshot: entries.count, store: store, fetchers: fetchers, now: clock.now())
+                try await commit(plan, session: id, snapshot: entries.count, into: &report)
+            } catch let failure as HandlerFailure {
+                logger.info("invocation failed", metadata: ["session": "\(id)", "error": "\(failure.report.message)"])
+                try await recordFailure(failure.report, session: id, snapshot: entries.count)
+            } catch let error as CancellationError {
+                throw error
+            } catch let error as CairnError {
+                throw error
+            } catch {
+                let report = ErrorReport(message: "handler error: \(error)", kind: "handler", snapshot: entries.count)
+                try await recordFailure(report, session: id, snapshot: entries.count)
+            }
+        }
+    }
+
+    private func commit(_ plan: OutputPlan, session id: SessionID, snapshot: Int, into report: inout DriveReport) async throws {
+        var main = plan.main
+        if main.isEmpty {
+            let reason = Data("the handler wrote nothing".utf8)
+            main = [EntryDraft(
+                event: .pause, header: ObjectHeader(contentType: ContentTypes.pause),
+                digest: try await store.put(reason), size: reason.count, time: clock.now(), source: options.source)]
+        }
+        let committed: [Entry]
+        do {
+            committed = try await store.append(main, to: id, expectedLength: snapshot)
+        } catch CairnError.conflict(_, _, let actual) {
+            logger.debug("log moved during invocation; invoking again", metadata: ["session": "\(id)", "snapshot": "\(snapshot)", "actual": "\(actual)"])
+            return
+        }
+        let length = (committed.last?.seq ?? snapshot - 1) + 1
+        for draft in plan.forks {
+            let child = try await sessions.fork(id, at: length, source: options.source)
+            _ = try await store.append([draft], to: child.id, expectedLength: child.forkPoint + 1)
+            report.spawned.append(child.id)
+        }
+        for (target, draft) in plan.crossSession {
+            var delivered = draft
+            delivered.header.metadata["cairn.from"] = "\(id)"
+            _ = try await sessions.appendUnconditionally([delivered], to: target)
+            if !report.touched.contains(target) { report.touched.append(target) }
+        }
+    }
+
+    private func recordFailure(_ failure: ErrorReport, session id: SessionID, snapshot: Int) async throws {
+        let body = failure.encoded()
+        let draft = EntryDraft(
+            event: .error, header: ObjectHeader(contentType: ContentTypes.error),
+            digest: try await store.put(body), size: body.count, time: clock.now(), source: options.source)
+        do {
+            _ = try await store.append([draft], to: id, expectedLength: snapshot)
+        } catch CairnError.conflict {
+            logger.debug("log moved before the failure was recorded; invoking again", metadata: ["session": "\(id)"])
+        }
+    }
+
+    /// Appends a `wake` to every session whose sleep is due; returns the sessions woken.
+    /// A timer that is stale (the session moved on) is skipped.
+    /// - Throws: store errors.
+    @discardableResult
+    public func wakeDueTimers() async throws -> [SessionID] {
+        let now = clock.now()
+        var woken: [SessionID] = []
+        for timer in try await store.dueTimers(at: now) {
+            let head = try await log.head(of: timer.session)
+            guard let last = head.last, last.event == .sleep, let due = last.wakeTime, due <= now else { continue }
+            let wake = EntryDraft(event: .wake, header: ObjectHeader(metadata: ["reason": "timer"]), time: now, source: options.source)
+            do {
+                _ = try await store.append([wake], to: timer.session, expectedLength: head.length)
+                woken.append(timer.session)
+            } catch CairnError.conflict {
+                continue
+            }
+        }
+        return woken
+    }
+
+    /// Wakes due timers, then drives every selected session (and the children they fork) until
+    /// none is pending. Returns one report per session driven.
+    /// - Throws: store errors and `CancellationError`.
+    public func runOnce(_ selection: SessionSelection) async throws -> [DriveReport] {
+        try await wakeDueTimers()
+        var reports: [DriveReport] = []
+        var queue = try await initialQueue(selection)
+        var seen = Set<SessionID>()
+        while !queue.isEmpty {
+            let id = queue.removeFirst()
+            let report = try await drive(id)
+            reports.append(report)
+            seen.insert(id)
+            queue += report.spawned
+            if case .all = selection { queue += report.touched.filter { !queue.contains($0) } }
+            if queue.isEmpty, case .all = selection {
+                queue = try await pendingSessions(in: .all).filter { !seen.contains($0) }
+            }
+        }
+        return reports
+    }
+
+    /// Drives the selected sessions until the task is cancelled: reacts to new pushes, wakes and
+    /// due timers, polling every ``RuntimeOptions/pollInterval``. Store errors are logged and retried.
+    public func run(_ selection: SessionSelection) async throws {
+        var selected = selection
+        while !Task.isCancelled {
+            do {
+                try await wakeDueTimers()
+                for id in try await pendingSessions(in: selected) {
+                    let report = try await drive(id)
+                    if case .sessions(let ids) = selected, !report.spawned.isEmpty {
+                        selected = .sessions(ids + report.spawned)
+                    }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("runtime pass failed; retrying", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: options.pollInterval) } catch { return }
+        }
+    }
+
+    private func initialQueue(_ selection: SessionSelection) async throws -> [SessionID] {
+        switch selection {
+        case .all: try await pendingSessions(in: .all)
+        case .sessions(let ids): ids
+        }
+    }
+
+    /// The selected sessions that wait for their handler.
+    public func pendingSessions(in selection: SessionSelection) async throws -> [SessionID] {
+        let ids: [SessionID]
+        switch selection {
+        case .all: ids = try await store.listSessions().map(\.id)
+        case .sessions(let list): ids = list
+        }
+        var pending: [SessionID] = []
+        for id in ids where Runtime.isPending(try await log.head(of: id).last) {
+            pending.append(id)
+        }
+        return pending
+    }
+}

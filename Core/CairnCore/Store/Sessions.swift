@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+
+/// The session operations every frontend offers — create, fork, push, wake, read — over any store.
+///
+/// Pushes and wakes are unconditional: they retry their compare-and-swap until they land, so a
+/// concurrent runtime never makes them fail. Bodies are stored before the entries that
+/// reference them.
+public struct Sessions: Sendable {
+    /// The store.
+    public let store: any Store
+    /// The clock for timestamps and ids.
+    public let clock: any WallClock
+    /// A reader of logical logs over the same store.
+    public var log: SessionLog { SessionLog(store: store) }
+
+    /// Creates the operations over `store`.
+    public init(store: any Store, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Creates a root session whose log starts with a `start` entry.
+    /// - Throws: store errors.
+    @discardableResult
+    public func create(agent: String = "", metadata: [String: String] = [:], source: String) async throws -> SessionInfo {
+        let now = clock.now()
+        let info = SessionInfo(id: SessionID.generate(at: now), agent: agent, metadata: metadata, created: now)
+        _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: now, source: source)])
+        return info
+    }
+
+    /// Forks `parent` after its first `at` entries (all of them if nil). The child inherits those
+    /// entries and adds a `fork` entry; its agent and metadata are the parent's unless given.
+    /// - Throws: `CairnError.invalidArgument` if `at` is outside `1...length`; store errors.
+    @discardableResult
+    public func fork(_ parent: SessionID, at: Int? = nil, agent: String? = nil, metadata: [String: String]? = nil, source: String) async throws -> SessionInfo {
+        let head = try await log.head(of: parent)
+        let point = at ?? head.length
+        guard point >= 1, point <= head.length else {
+            throw CairnError.invalidArgument("fork point \(point) is outside the log of \(parent), which has entries 0...\(head.length - 1); choose 1...\(head.length)")
+        }
+        let now = clock.now()
+        let info = SessionInfo(
+            id: SessionID.generate(at: now), parent: parent, forkPoint: point,
+            agent: agent ?? head.info.agent, metadata: metadata ?? head.info.metadata, created: now)
+        _ = try await store.createSession(info, initial: [EntryDraft(event: .fork, time: now, source: source)])
+        return info
+    }
+
+    /// Appends `body` as a `push` entry with `header`, whatever the log's length.
+    /// - Throws: `CairnError.sessionNotFound`; store errors.
+    @discardableResult
+    public func push(_ body: Data, header: ObjectHeader, to id: SessionID, source: String) async throws -> Entry {
+        let digest = try await store.put(body)
+        let draft = EntryDraft(event: .push, header: header, digest: digest, size: body.count, time: clock.now(), source: source)
+        return try await appendUnconditionally([draft], to: id)[0]
+    }
+
+    /// Appends a `wake` entry: the runtime invokes the handler again.
+    /// - Throws: `CairnError.sessionNotFound`; `CairnError.invalidArgument` if the session is finished.
+    @discardableResult
+    public func wake(_ id: SessionID, source: String) async throws -> Entry {
+        let head = try await log.head(of: id)
+        if head.last?.event == .finish {
+            throw CairnError.invalidArgument("session \(id) is finished; fork it to continue from an earlier point")
+        }
+        return try await appendUnconditionally([EntryDraft(event: .wake, time: clock.now(), source: source)], to: id)[0]
+    }
+
+    /// Appends `drafts` at whatever length the log has, retrying the compare-and-swap on conflict.
+    /// - Throws: store errors other than conflicts.
+    public func appendUnconditionally(_ drafts: [EntryDraft], to id: SessionID) async throws -> [Entry] {
+        var length = try await store.ownHead(id).length
+        while true {
+            do {
+                return try await store.append(drafts, to: id, expectedLength: length)
+            } catch CairnError.conflict(_, _, let actual) {
+                length = actual
+            }
+        }
+    }
+
+    /// The body of an entry, or empty data for an entry without one.
+    /// - Throws: `CairnError.blobNotFound`, `CairnError.corrupt`.
+    public func body(of entry: Entry) async throws -> Data {
+        guard let digest = entry.digest else { return Data() }
+        return try await store.get(digest)
+    }
+}

@@ -1,0 +1,85 @@
+import CairnCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Resolves the store and session a command acts on, and remembers the current ones.
+///
+/// Precedence: the command's flags, then `CAIRN_STORE` / `CAIRN_SESSION`, then
+/// `.cairn/current.json` in the working directory, then the default store `.cairn/store`.
+struct CLIContext {
+    struct Current: Codable {
+        var store: String
+        var session: String?
+    }
+
+    static let folder = ".cairn"
+    static var currentPath: String { FileManager.default.currentDirectoryPath + "/" + folder + "/current.json" }
+    static var defaultStore: String { "file://" + FileManager.default.currentDirectoryPath + "/" + folder + "/store" }
+
+    let storeURL: String
+    let store: any Store
+    let current: Current?
+
+    init(storeFlag: String?) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let current = CLIContext.readCurrent()
+        let chosen = storeFlag ?? environment["CAIRN_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? current?.store ?? CLIContext.defaultStore
+        storeURL = CLIContext.normalize(chosen)
+        store = try CairnCommand.registry.open(storeURL)
+        self.current = current
+    }
+
+    /// `/path` and `relative/path` become `file://` URLs with absolute paths.
+    static func normalize(_ text: String) -> String {
+        if text.contains("://") { return text }
+        let path = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
+        return "file://" + (path as NSString).standardizingPath
+    }
+
+    var sessions: Sessions { Sessions(store: store) }
+
+    /// The session named by the flag, the environment or the current file.
+    /// - Throws: `CairnError.invalidArgument` if none is named or the id is malformed.
+    func session(_ flag: String?) throws -> SessionID {
+        let environment = ProcessInfo.processInfo.environment
+        let sameStore = current.map { CLIContext.normalize($0.store) == storeURL } ?? false
+        guard let text = flag ?? environment["CAIRN_SESSION"].flatMap({ $0.isEmpty ? nil : $0 }) ?? (sameStore ? current?.session : nil) else {
+            throw CairnError.invalidArgument("no session given and no current session for \(storeURL); run 'cairn start' or pass --session ID")
+        }
+        return try SessionID(text)
+    }
+
+    /// Remembers `session` (and this store) as current in the working directory.
+    func remember(_ session: SessionID) throws {
+        try FileManager.default.createDirectory(atPath: CLIContext.folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Current(store: storeURL, session: session.rawValue))
+        let temporary = CLIContext.currentPath + ".tmp"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, CLIContext.currentPath) == 0 else {
+            throw CairnError.storage("cannot write \(CLIContext.currentPath): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func readCurrent() -> Current? {
+        guard let data = FileManager.default.contents(atPath: currentPath) else { return nil }
+        return try? JSONDecoder().decode(Current.self, from: data)
+    }
+}
+
+/// Parses `KEY=VALUE` arguments.
+enum KeyValues {
+    static func parse(_ pairs: [String], flag: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw CairnError.invalidArgument("\(flag) '\(pair)' is not KEY=VALUE")
+            }
+            result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        return result
+    }
+}

@@ -1,0 +1,17 @@
+import CairnCLI
+import CairnCore
+import CairnFileStore
+import Foundation
+import Logging
+
+// The composition executable: choose the adapters this build offers and hand them to the CLI.
+let level = ProcessInfo.processInfo.environment["CAIRN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = level
+    return handler
+}
+
+var registry = StoreRegistry()
+registry.register(scheme: "file") { url in try FileStore(url: url) }
+await CairnCommand.main(registry: registry)

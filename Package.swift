@@ -1,0 +1,124 @@
+// swift-tools-version: 6.1
+// Cairn — a durable agent runtime. See README.md and Docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "Cairn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CairnCore", targets: ["CairnCore"]),
+        .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
+        .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
+        .library(name: "CairnProcessHandler", targets: ["CairnProcessHandler"]),
+        .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
+        .library(name: "CairnCLI", targets: ["CairnCLI"]),
+        .executable(name: "cairn", targets: ["cairn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // Core: transport-neutral model, store protocols, runtime loop. Imports no adapter.
+        .target(
+            name: "CairnCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Core/CairnCore"
+        ),
+        // The store conformance kit: any store (ours or a third party's) runs it against itself.
+        .target(
+            name: "CairnStoreConformance",
+            dependencies: ["CairnCore"],
+            path: "Core/CairnStoreConformance"
+        ),
+
+        // Compression: libzstd through a system-library target and a small Swift wrapper.
+        .systemLibrary(name: "CZstd", path: "Stores/CZstd"),
+        .target(name: "CairnZstd", dependencies: ["CZstd"], path: "Stores/Zstd"),
+
+        // Stores.
+        .target(
+            name: "CairnFileStore",
+            dependencies: [
+                "CairnCore", "CairnZstd",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Stores/File"
+        ),
+
+        // Adapters.
+        .target(
+            name: "CairnProcessHandler",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Adapters/ProcessHandler"
+        ),
+
+        // Frontends.
+        .target(name: "CairnHandlerSDK", dependencies: ["CairnZstd"], path: "Frontends/HandlerSDK"),
+        .target(
+            name: "CairnCLI",
+            dependencies: [
+                "CairnCore", "CairnProcessHandler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Frontends/CLI"
+        ),
+        .executableTarget(
+            name: "cairn",
+            dependencies: ["CairnCLI", "CairnCore", "CairnFileStore", .product(name: "Logging", package: "swift-log")],
+            path: "Frontends/cairn"
+        ),
+
+        // Examples.
+        .executableTarget(name: "echo-handler", dependencies: ["CairnHandlerSDK"], path: "Examples/echo-swift"),
+
+        // Test helpers and benchmarks.
+        .executableTarget(
+            name: "cairn-crash-writer",
+            dependencies: ["CairnCore", "CairnFileStore"],
+            path: "Tests/CrashWriter"
+        ),
+        .executableTarget(
+            name: "cairn-bench",
+            dependencies: ["CairnCore", "CairnFileStore", "CairnProcessHandler"],
+            path: "Tests/Bench"
+        ),
+
+        // Tests.
+        .testTarget(
+            name: "CairnCoreTests",
+            dependencies: ["CairnCore", "CairnStoreConformance"],
+            path: "Tests/CairnCoreTests"
+        ),
+        .testTarget(
+            name: "CairnFileStoreTests",
+            dependencies: ["CairnCore", "CairnFileStore", "CairnStoreConformance", "CairnZstd", "cairn-crash-writer"],
+            path: "Tests/CairnFileStoreTests"
+        ),
+        .testTarget(
+            name: "CairnProcessHandlerTests",
+            dependencies: ["CairnCore", "CairnProcessHandler", "CairnFileStore"],
+            path: "Tests/CairnProcessHandlerTests"
+        ),
+    ]
+)
+
+// Swift 6 language mode with strict concurrency on every target, applied in one place.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

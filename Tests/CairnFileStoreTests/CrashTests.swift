@@ -1,0 +1,97 @@
+import CairnCore
+import CairnFileStore
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Kills real writer processes with SIGKILL and checks what survived.
+@Suite("File store under SIGKILL and several processes", .serialized)
+struct CrashTests {
+    let clock = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// The body the crash writer stores for item `index` (mirrors Tests/CrashWriter/main.swift).
+    func body(for index: Int) -> Data {
+        let unit = Data("item \(index);".utf8)
+        var data = Data()
+        for _ in 0..<(1 + (index * 7919) % 300) { data.append(unit) }
+        return data
+    }
+
+    func launch(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtExecutable("cairn-crash-writer"))
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        return (process, pipe)
+    }
+
+    @Test func everyAcknowledgedAppendSurvivesSIGKILLAndNothingElseIsRead() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try FileStore(root: folder.path)
+        let info = SessionInfo(id: SessionID.generate(at: clock), created: clock)
+        _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: clock, source: "test")])
+        var acknowledged = 1  // the start entry
+        let rounds = 40
+        for round in 0..<rounds {
+            let (process, pipe) = try launch(["crash", folder.path, info.id.rawValue])
+            // Let it run a random while (0-60 ms), then kill it wherever it is.
+            usleep(UInt32.random(in: 0...60_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "round \(round): the writer ended on its own (status \(process.terminationStatus))")
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            for line in output.split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                if parts.count == 3, parts[0] == "ack", let first = Int(parts[1]), let count = Int(parts[2]) {
+                    acknowledged = max(acknowledged, first + count)
+                }
+            }
+            // A fresh instance, as after a restart, must read every acknowledged entry intact.
+            let reader = try FileStore(root: folder.path)
+            let entries = try await reader.readOwn(info.id, from: 0, limit: nil)
+            #expect(entries.count >= acknowledged, "round \(round): \(acknowledged) entries were acknowledged but only \(entries.count) read back")
+            #expect(entries.map(\.seq) == Array(0..<entries.count), "round \(round): sequence numbers are not dense")
+            for entry in entries.dropFirst() {
+                let index = entry.seq
+                #expect(entry.header.name == "item-\(index)", "round \(round): entry \(index) is \(entry.header.name)")
+                let digest = try #require(entry.digest)
+                #expect(try await reader.get(digest) == body(for: index), "round \(round): body of entry \(index) differs")
+            }
+            // Batches are all-or-nothing: every batch marker's entries are all present.
+            for entry in entries.dropFirst() {
+                let parts = entry.header.metadata["batch"]?.split(separator: "/").compactMap { Int($0) } ?? []
+                #expect(parts.count == 2 && parts[0] + parts[1] <= entries.count, "round \(round): batch \(parts) of entry \(entry.seq) is incomplete")
+            }
+        }
+        #expect(acknowledged > rounds, "the writer acknowledged only \(acknowledged) entries in \(rounds) rounds; the test did not exercise much")
+    }
+
+    @Test func processesRacingOnOneLogNeverDoubleAppend() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try FileStore(root: folder.path)
+        let info = SessionInfo(id: SessionID.generate(at: clock), created: clock)
+        _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: clock, source: "test")])
+        let writers = 4, perWriter = 60
+        let processes = try (0..<writers).map { try launch(["race", folder.path, info.id.rawValue, "w\($0)", "\(perWriter)"]) }
+        for (process, _) in processes {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let entries = try await FileStore(root: folder.path).readOwn(info.id, from: 0, limit: nil)
+        #expect(entries.count == 1 + writers * perWriter)
+        #expect(entries.map(\.seq) == Array(0..<entries.count))
+        let names = entries.dropFirst().map(\.header.name)
+        #expect(Set(names).count == writers * perWriter, "duplicated or lost appends")
+        for writer in 0..<writers {
+            let own = names.filter { $0.hasPrefix("w\(writer)-") }
+            #expect(own == (0..<perWriter).map { "w\(writer)-\($0)" }, "writer \(writer)'s appends are out of order")
+        }
+    }
+}

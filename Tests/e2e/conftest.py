@@ -1,0 +1,137 @@
+"""Fixtures for the end-to-end tests of the `cairn` CLI with the real `pugmark` Python SDK.
+
+Every test gets its own temporary working directory with a file store at
+``file://<tmp_path>/store``. The binary comes from ``$CAIRN_BIN`` (default:
+/work/main/.build/debug/cairn); every subprocess has a timeout so nothing hangs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HANDLERS = Path(__file__).resolve().parent / "handlers"
+DEFAULT_BIN = "/work/main/.build/debug/cairn"
+TIMEOUT = 60  # seconds, for every subprocess
+
+# The interpreter that runs the handlers: the one running pytest (it has pugmark installed).
+PYTHON = sys.executable
+
+
+def cairn_bin() -> str:
+    """The cairn binary; waits briefly if it is being relinked by a concurrent build."""
+    path = os.environ.get("CAIRN_BIN", DEFAULT_BIN)
+    deadline = time.monotonic() + 90
+    while not os.access(path, os.X_OK):
+        if time.monotonic() > deadline:
+            pytest.fail(f"cairn binary {path} is missing or not executable (set CAIRN_BIN)")
+        time.sleep(2)
+    return path
+
+
+def handler(name: str) -> List[str]:
+    """The command that runs handlers/<name>.py with the real SDK."""
+    return [PYTHON, str(HANDLERS / f"{name}.py")]
+
+
+class Cairn:
+    """Runs `cairn` in one test's working directory against one file store."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.store = f"file://{workdir}/store"
+        self.bin = cairn_bin()
+        env = dict(os.environ)
+        # Nothing from the outer environment may pick another store or session.
+        for key in ("CAIRN_STORE", "CAIRN_SESSION", "PUGMARK_SESSION_ID", "PUGMARK_AGENT_ID",
+                    "PUGMARK_SESSION_METADATA", "TRACEPARENT", "TRACESTATE"):
+            env.pop(key, None)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONUNBUFFERED"] = "1"
+        self.env = env
+
+    # -- raw invocation -------------------------------------------------------------------
+
+    def __call__(self, *args: str, input: Union[bytes, str, None] = None, check: bool = True,
+                 timeout: float = TIMEOUT, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+        if isinstance(input, str):
+            input = input.encode("utf-8")
+        result = subprocess.run(
+            [self.bin, *args], cwd=self.workdir, input=input if input is not None else b"",
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+            env={**self.env, **(env or {})},
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"cairn {' '.join(args)} exited {result.returncode}\n"
+                f"stdout: {result.stdout[-4000:].decode('utf-8', 'replace')}\n"
+                f"stderr: {result.stderr[-4000:].decode('utf-8', 'replace')}")
+        return result
+
+    def out(self, *args: str, **kwargs: Any) -> str:
+        return self(*args, **kwargs).stdout.decode("utf-8").strip()
+
+    # -- commands -------------------------------------------------------------------------
+
+    def start(self, *extra: str) -> str:
+        sid = self.out("start", "-b", self.store, *extra)
+        assert sid and "\n" not in sid, sid
+        return sid
+
+    def push(self, data: Union[bytes, str, None] = None, *, session: Optional[str] = None,
+             name: Optional[str] = None, content_type: Optional[str] = None,
+             metadata: Optional[Dict[str, str]] = None, file: Optional[Path] = None) -> int:
+        args = ["push"]
+        if session:
+            args += ["--session", session]
+        if name is not None:
+            args += ["--name", name]
+        if content_type is not None:
+            args += ["--content-type", content_type]
+        for key, value in (metadata or {}).items():
+            args += ["--metadata", f"{key}={value}"]
+        if file is not None:
+            args += ["--file", str(file)]
+        return int(self.out(*args, input=data))
+
+    def run_once(self, command: Sequence[str], *extra: str, session: Optional[str] = None,
+                 check: bool = True, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+        args = ["run", "--once", *extra]
+        if session:
+            args += ["--session", session]
+        return self(*args, "--", *command, check=check, timeout=timeout)
+
+    def log(self, session: Optional[str] = None) -> List[Dict[str, Any]]:
+        """`cairn log --json`, parsed: one dict per entry."""
+        args = ["log", "--json"] + (["--session", session] if session else [])
+        lines = self(*args).stdout.decode("utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def log_text(self, session: Optional[str] = None, all: bool = True) -> List[str]:
+        args = ["log"] + (["-A"] if all else []) + (["--session", session] if session else [])
+        return self.out(*args).splitlines()
+
+    def current(self) -> Dict[str, Any]:
+        return json.loads((self.workdir / ".cairn" / "current.json").read_text())
+
+
+def events(log: Iterable[Dict[str, Any]]) -> List[str]:
+    return [entry["event"] for entry in log]
+
+
+def handler_pushes(log: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [e for e in log if e["event"] == "push" and e["source"] == "handler"]
+
+
+@pytest.fixture
+def cairn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cairn:
+    monkeypatch.chdir(tmp_path)
+    return Cairn(tmp_path)
