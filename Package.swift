@@ -83,6 +83,7 @@ let package = Package(
 
         // Examples.
         .executableTarget(name: "echo-handler", dependencies: ["CairnHandlerSDK"], path: "Examples/echo-swift"),
+        .executableTarget(name: "task-worker", dependencies: ["CairnHandlerSDK"], path: "Examples/task-worker"),
 
         // Test helpers and benchmarks.
         .executableTarget(

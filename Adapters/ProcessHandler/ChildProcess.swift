@@ -5,7 +5,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// Runs one child process with piped stdin, stdout and stderr, a timeout and cancellation.
+/// Runs one child process in its own process group with piped stdin, stdout and stderr, a
+/// timeout and cancellation. When the child exits, is timed out or is cancelled, the whole group
+/// is killed, so a grandchild holding a pipe open can neither outlive the invocation nor hang it.
 struct ChildProcess {
     struct Result {
         var status: Int32
@@ -34,88 +36,168 @@ struct ChildProcess {
         return nil
     }
 
+    struct SpawnError: Error, CustomStringConvertible {
+        let description: String
+    }
+
     func run(stdin: Data) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-
-        let exited = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in
-            exited.continuation.yield()
-            exited.continuation.finish()
+        // Creating close-on-exec pipes and spawning happen under one lock, so a child spawned
+        // concurrently by another invocation can never inherit this one's pipe ends.
+        let (pid, input, output, errors) = try Self.spawnLock.withLock { _ in
+            let input = try Self.makePipe(), output = try Self.makePipe(), errors = try Self.makePipe()
+            do {
+                let pid = try spawn(stdin: input[0], stdout: output[1], stderr: errors[1])
+                close(input[0]); close(output[1]); close(errors[1])
+                return (pid, input, output, errors)
+            } catch {
+                (input + output + errors).forEach { close($0) }
+                throw error
+            }
         }
-        try process.run()
-        let pid = process.processIdentifier
 
-        // Pipes are drained on their own threads so a chatty child never blocks on a full pipe.
-        async let stdoutData: Data = Self.readAll(output.fileHandleForReading, sink: nil, tailOnly: false)
-        async let stderrData: Data = Self.readAll(errors.fileHandleForReading, sink: stderrSink, tailOnly: true)
-        let writer = Thread {
-            let handle = input.fileHandleForWriting
-            try? handle.write(contentsOf: stdin)  // EPIPE if the child does not read its input: fine
-            try? handle.close()
+        // Pipes are drained and fed on their own threads so a chatty or idle child never blocks us.
+        async let stdoutData = Self.drain(output[0], sink: nil, tailOnly: false)
+        async let stderrData = Self.drain(errors[0], sink: stderrSink, tailOnly: true)
+        let writeEnd = input[1]
+        Thread.detachNewThread {
+            stdin.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = write(writeEnd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 { if errno == EINTR { continue }; break }  // EPIPE: the child did not read its input
+                    done += n
+                }
+            }
+            close(writeEnd)
         }
-        writer.start()
 
-        let timedOut = await withTaskCancellationHandler {
-            await withTaskGroup(of: Bool.self) { group in
+        enum Event: Sendable { case exited(Int32), expired, escalated }
+        let (status, timedOut) = await withTaskCancellationHandler {
+            await withTaskGroup(of: Event.self) { group in
+                group.addTask { .exited(await Self.wait(pid)) }
                 group.addTask {
-                    for await _ in exited.stream {}
-                    return false
+                    do { try await Task.sleep(for: timeout) } catch { return .escalated }
+                    return .expired
                 }
-                group.addTask {
-                    do { try await Task.sleep(for: timeout) } catch { return false }
-                    return true
-                }
-                let expired = await group.next() ?? false
-                if expired {
-                    kill(pid, SIGTERM)
-                    group.addTask {
-                        do { try await Task.sleep(for: .seconds(2)) } catch { return true }
-                        kill(pid, SIGKILL)
-                        return true
+                var expired = false
+                var status: Int32 = 0
+                loop: while let event = await group.next() {
+                    switch event {
+                    case .exited(let code):
+                        status = code
+                        break loop
+                    case .expired:
+                        expired = true
+                        kill(-pid, SIGTERM)
+                        group.addTask {
+                            do { try await Task.sleep(for: .seconds(2)) } catch { return .escalated }
+                            kill(-pid, SIGKILL)
+                            return .escalated
+                        }
+                    case .escalated:
+                        continue
                     }
-                    _ = await group.next()
                 }
                 group.cancelAll()
-                return expired
+                return (status, expired)
             }
         } onCancel: {
-            kill(pid, SIGKILL)
+            kill(-pid, SIGKILL)
         }
-        process.waitUntilExit()
+        kill(-pid, SIGKILL)  // whatever the handler left running in its group
         let out = await stdoutData
         let err = await stderrData
         try Task.checkCancellation()
+        let signalled = (status & 0x7F) != 0
         return Result(
-            status: process.terminationStatus,
-            signalled: process.terminationReason == .uncaughtSignal,
+            status: signalled ? status & 0x7F : (status >> 8) & 0xFF,
+            signalled: signalled,
             timedOut: timedOut,
             stdout: out,
             stderrTail: String(decoding: err.suffix(Self.stderrTailBytes), as: UTF8.self))
     }
 
-    private static func readAll(_ handle: FileHandle, sink: (@Sendable (Data) -> Void)?, tailOnly: Bool) async -> Data {
+    private static let spawnLock = Mutex(())
+
+    private static func makePipe() throws -> [Int32] {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            throw SpawnError(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return fds
+    }
+
+    private func spawn(stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        sigaddset(&defaultSignals, SIGPIPE)
+        sigaddset(&defaultSignals, SIGINT)
+        sigaddset(&defaultSignals, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        // posix_spawn cannot change directory portably; a shell does it and execs the handler.
+        var program = executable, programArguments = [executable] + arguments
+        if let workingDirectory {
+            program = "/bin/sh"
+            programArguments = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments
+        }
+        let argv = programArguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        guard code == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(code)))")
+        }
+        return pid
+    }
+
+    /// Reaps the child on a thread of its own (waitpid blocks) and returns its wait status.
+    private static func wait(_ pid: pid_t) async -> Int32 {
         await withCheckedContinuation { continuation in
-            let thread = Thread {
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+    }
+
+    private static func drain(_ fd: Int32, sink: (@Sendable (Data) -> Void)?, tailOnly: Bool) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
                 var collected = Data()
+                var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n < 0 { if errno == EINTR { continue }; break }
+                    if n == 0 { break }
+                    let chunk = Data(buffer[0..<n])
                     sink?(chunk)
                     collected.append(chunk)
                     if tailOnly, collected.count > 4 * stderrTailBytes { collected = collected.suffix(stderrTailBytes) }
                 }
-                try? handle.close()
+                close(fd)
                 continuation.resume(returning: collected)
             }
-            thread.start()
         }
     }
 }

@@ -51,16 +51,18 @@ public enum WireFormat {
             let preview = String(decoding: line.prefix(120), as: UTF8.self)
             return InvalidOutput(description: "stdout line \(lineNumber) is not a valid output record (\(why)): \(preview)")
         }
-        guard let any = try? JSONSerialization.jsonObject(with: line), let object = any as? [String: Any] else {
+        guard let any = try? JSONSerialization.jsonObject(with: line), let parsed = any as? [String: Any] else {
             throw invalid("not a JSON object")
         }
+        // A key whose value is null counts as absent, for every key.
+        let object = parsed.filter { !($0.value is NSNull) }
         func string(_ key: String) throws -> String {
             guard let value = object[key] else { return "" }
             guard let text = value as? String else { throw invalid("'\(key)' must be a string") }
             return text
         }
         var metadata: [String: String] = [:]
-        if let value = object["metadata"], !(value is NSNull) {
+        if let value = object["metadata"] {
             guard let map = value as? [String: Any] else { throw invalid("'metadata' must be an object of strings") }
             for (key, item) in map {
                 guard let text = item as? String else { throw invalid("metadata '\(key)' must be a string") }
@@ -85,8 +87,10 @@ public enum WireFormat {
         }
         var fork = false
         if let value = object["fork"] {
-            guard let flag = value as? Bool else { throw invalid("'fork' must be true or false") }
-            fork = flag
+            guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
+                throw invalid("'fork' must be true or false")
+            }
+            fork = number.boolValue
         }
         var session: SessionID?
         let target = try string("session")

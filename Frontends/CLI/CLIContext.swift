@@ -22,12 +22,13 @@ struct CLIContext {
     let store: any Store
     let current: Current?
 
-    init(storeFlag: String?) throws {
+    /// - Parameter create: whether a missing store may be created (only `cairn start` does).
+    init(storeFlag: String?, create: Bool = false) throws {
         let environment = ProcessInfo.processInfo.environment
         let current = CLIContext.readCurrent()
         let chosen = storeFlag ?? environment["CAIRN_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? current?.store ?? CLIContext.defaultStore
         storeURL = CLIContext.normalize(chosen)
-        store = try CairnCommand.registry.open(storeURL)
+        store = try CairnCommand.registry.open(storeURL, create: create)
         self.current = current
     }
 

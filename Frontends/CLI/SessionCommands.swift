@@ -12,7 +12,7 @@ struct StartCommand: AsyncParsableCommand {
     var metadata: [String] = []
 
     func run() async throws {
-        let context = try CLIContext(storeFlag: storeOption.store)
+        let context = try CLIContext(storeFlag: storeOption.store, create: true)
         let info = try await context.sessions.create(agent: agent, metadata: try KeyValues.parse(metadata, flag: "--metadata"), source: "cli")
         try context.remember(info.id)
         print(info.id)
@@ -31,7 +31,12 @@ struct ForkCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CLIContext(storeFlag: storeOption.store)
         let parent = try context.session(sessionOption.session)
-        if let at, at < 0 { throw CairnError.invalidArgument("--at must be a sequence number (0 or more), not \(at)") }
+        if let at {
+            let length = try await SessionLog(store: context.store).head(of: parent).length
+            guard (0..<length).contains(at) else {
+                throw CairnError.invalidArgument("--at \(at) is not an entry of \(parent), whose entries are 0...\(length - 1)")
+            }
+        }
         let child = try await context.sessions.fork(parent, at: at.map { $0 + 1 }, source: "cli")
         try context.remember(child.id)
         print(child.id)

@@ -13,5 +13,5 @@ LoggingSystem.bootstrap { label in
 }
 
 var registry = StoreRegistry()
-registry.register(scheme: "file") { url in try FileStore(url: url) }
+registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
 await CairnCommand.main(registry: registry)

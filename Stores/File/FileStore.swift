@@ -28,28 +28,44 @@ public final class FileStore: Store {
     private let indexes = Mutex<[SessionID: LogIndex]>([:])
     private let infos = Mutex<[SessionID: SessionInfo]>([:])
 
-    /// Opens (creating if needed) the store in `root`.
-    /// - Throws: `CairnError.storage` if the folder cannot be created.
-    public init(root: String, logger: Logger = Logger(label: "cairn.store.file")) throws {
+    /// Opens the store in `root`, creating the folder if `create` is true.
+    /// Files left in `tmp/` by writers that crashed more than an hour ago are removed.
+    /// - Throws: `CairnError.invalidArgument` if the store does not exist and `create` is false;
+    ///   `CairnError.storage` if the folder cannot be created.
+    public init(root: String, create: Bool = true, logger: Logger = Logger(label: "cairn.store.file")) throws {
         let standardized = (root as NSString).standardizingPath
         self.root = standardized
         self.logger = logger
+        if !create, !FileIO.exists(standardized + "/sessions") {
+            throw CairnError.invalidArgument("no Cairn store at \(standardized); create one with 'cairn start -b file://\(standardized)'")
+        }
         try FileManager.default.createDirectory(atPath: standardized, withIntermediateDirectories: true)
         for folder in ["blobs", "sessions", "timers", "tmp"] {
             try FileIO.makeDirectory(standardized + "/" + folder)
+        }
+        removeStaleTemporaries()
+    }
+
+    private func removeStaleTemporaries() {
+        let cutoff = Date().addingTimeInterval(-3600)
+        for name in (try? FileIO.listDirectory(tmp)) ?? [] {
+            let path = tmp + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < cutoff {
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
     }
 
     /// Opens the store named by a `file://` URL (`file:///abs/path`; `file://rel/path` is relative to the working directory).
     /// - Throws: `CairnError.unsupportedStore` for another scheme; `CairnError.storage`.
-    public convenience init(url: URL) throws {
+    public convenience init(url: URL, create: Bool = true) throws {
         guard url.scheme?.lowercased() == "file" else {
             throw CairnError.unsupportedStore("'\(url.absoluteString)' is not a file:// URL")
         }
         var path = url.path
-        if let host = url.host, !host.isEmpty { path = host + path }
+        if let host = url.host, !host.isEmpty, host != "localhost" { path = host + path }
         guard !path.isEmpty else { throw CairnError.unsupportedStore("'\(url.absoluteString)' names no folder; use file:///path/to/folder") }
-        try self.init(root: path)
+        try self.init(root: path, create: create)
     }
 
     var tmp: String { root + "/tmp" }
@@ -221,7 +237,7 @@ public final class FileStore: Store {
                 let time = Timestamps.date(milliseconds: millis)
                 guard time <= now else { continue }
                 let index = try self.refreshedIndex(id)
-                if index.last?.event == .sleep, index.last?.wakeTime == time {
+                if index.last?.event == .sleep, let wake = index.last?.wakeTime, Timestamps.milliseconds(wake) == millis {
                     due.append(DueTimer(session: id, due: time))
                 } else {
                     unlink(self.timerPath(id))  // stale: the session moved on after a crash

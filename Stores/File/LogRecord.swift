@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     magic "CRN1" | payload length (UInt32 LE) | CRC-32C of payload (UInt32 LE) | payload
 ///
-/// The payload is a JSON array of the batch's entries. A batch is one record, so a crash
+/// The payload is the batch's entries in ``EntryCodec``'s binary form. A batch is one record, so a crash
 /// mid-write leaves either the whole batch or a torn tail that fails its checksum and is never
 /// read as data.
 enum LogRecord {
@@ -13,34 +13,8 @@ enum LogRecord {
     static let headerSize = 12
     static let maxPayload = 256 << 20
 
-    struct StoredEntry: Codable {
-        var s: Int
-        var e: EventKind
-        var h: ObjectHeader
-        var d: Digest?
-        var z: Int
-        var t: Int64
-        var o: String
-
-        init(_ entry: Entry) {
-            s = entry.seq
-            e = entry.event
-            h = entry.header
-            d = entry.digest
-            z = entry.size
-            t = Timestamps.milliseconds(entry.time)
-            o = entry.source
-        }
-
-        var entry: Entry {
-            Entry(seq: s, event: e, header: h, digest: d, size: z, time: Timestamps.date(milliseconds: t), source: o)
-        }
-    }
-
     static func encode(_ entries: [Entry]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let payload = try encoder.encode(entries.map(StoredEntry.init))
+        let payload = EntryCodec.encode(entries)
         guard payload.count <= maxPayload else {
             throw CairnError.invalidArgument("a batch of \(entries.count) entries encodes to \(payload.count) bytes; the limit is \(maxPayload)")
         }
@@ -80,7 +54,6 @@ enum LogRecord {
     /// Parses whole records from `buffer`, stopping at the first incomplete or invalid one.
     static func scan(_ buffer: Data, decodeEntries: Bool = true) throws -> Scan {
         var scan = Scan()
-        let decoder = JSONDecoder()
         try buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -90,9 +63,9 @@ enum LogRecord {
                 }
                 var entries: [Entry] = []
                 if decodeEntries {
-                    let payload = Data(UnsafeRawBufferPointer(rebasing: raw[(offset + headerSize)..<(offset + length)]))
+                    let payload = UnsafeRawBufferPointer(rebasing: raw[(offset + headerSize)..<(offset + length)])
                     do {
-                        entries = try decoder.decode([StoredEntry].self, from: payload).map(\.entry)
+                        entries = try EntryCodec.decode(payload)
                     } catch {
                         throw CairnError.corrupt("a log record at byte \(offset) passed its checksum but is not a valid batch: \(error)")
                     }

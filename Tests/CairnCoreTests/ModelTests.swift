@@ -55,6 +55,8 @@ struct ModelTests {
         #expect(text == "2027-01-15T08:00:00.123Z")
         let parsed = try #require(Timestamps.parse(text))
         #expect(Timestamps.milliseconds(parsed) == Timestamps.milliseconds(date))
+        #expect(Timestamps.format(Date(timeIntervalSince1970: 1_800_000_000.0005)) == "2027-01-15T08:00:00.001Z")
+        #expect(Timestamps.format(Date(timeIntervalSince1970: 1_800_000_000.9996)) == "2027-01-15T08:00:01.000Z")
     }
 
     @Test func contentTypes() {

@@ -232,6 +232,17 @@ struct RuntimeTests {
         let session = try await sessions.create(source: "test")
         #expect(try await runtime.drive(session.id).status == .finished)
         await #expect(throws: CairnError.self) { try await sessions.wake(session.id, source: "test") }
+        await #expect(throws: CairnError.self) {
+            try await sessions.push(Data("more".utf8), header: ObjectHeader(), to: session.id, source: "test")
+        }
+        // Another session's handler cannot write into it either.
+        let writer = ClosureHandler { _ in [HandlerOutput(header: ObjectHeader(), body: .data(Data("x".utf8)), session: session.id)] }
+        let other = try await sessions.create(source: "test")
+        guard case .failed(let message) = try await Runtime(store: store, handler: writer, clock: clock).drive(other.id).status else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(message.contains("is finished"))
     }
 
     @Test func uriOutputsAreFetchedAndStored() async throws {

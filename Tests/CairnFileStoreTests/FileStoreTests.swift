@@ -100,6 +100,14 @@ struct FileStoreTests {
         await #expect(throws: CairnError.self) { _ = try await store.get(digest) }
     }
 
+    @Test func aMissingStoreIsOnlyCreatedWhenAskedTo() throws {
+        defer { folder.cleanup() }
+        #expect(throws: CairnError.self) { try FileStore(root: folder.path + "/absent", create: false) }
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/absent"))
+        _ = try FileStore(root: folder.path + "/absent", create: true)
+        _ = try FileStore(root: folder.path + "/absent", create: false)
+    }
+
     @Test func fileURLsOpenTheStore() throws {
         defer { folder.cleanup() }
         let url = try #require(URL(string: "file://" + folder.path + "/nested"))

@@ -124,6 +124,34 @@ struct ProcessHandlerTests {
         #expect(revoked == 404)
     }
 
+    @Test func aTimeoutAlsoKillsGrandchildrenThatHoldThePipes() async throws {
+        let server = try await ObjectServer.start()
+        defer { Task { await server.shutdown() } }
+        let session = try await sessions.create(source: "test")
+        let runtime = Runtime(store: store, handler: try handler("cat >/dev/null; sleep 30 & wait", timeout: .milliseconds(300), server: server))
+        let started = ContinuousClock.now
+        _ = try await runtime.drive(session.id)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(try await lastError(session.id)?.kind == "timeout")
+    }
+
+    @Test func backgroundProcessesLeftByAHandlerDoNotHoldUpTheInvocation() async throws {
+        let server = try await ObjectServer.start()
+        defer { Task { await server.shutdown() } }
+        let session = try await sessions.create(source: "test")
+        let script = #"cat >/dev/null; (sleep 30 &); printf '{"data":"","content-type":"application/vnd.pugmark.pause+text"}\n'"#
+        let started = ContinuousClock.now
+        let report = try await Runtime(store: store, handler: try handler(script, server: server)).drive(session.id)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(report.status == .paused(reason: ""))
+    }
+
+    @Test func nullKeysCountAsAbsentAndForkMustBeABoolean() throws {
+        let outputs = try WireFormat.parseOutputs(Data(#"{"data":"aGk=","uri":null,"name":null,"metadata":null,"fork":false}"#.utf8))
+        #expect(outputs == [HandlerOutput(header: ObjectHeader(), body: .data(Data("hi".utf8)))])
+        #expect(throws: WireFormat.InvalidOutput.self) { try WireFormat.parseOutputs(Data(#"{"data":"","fork":1}"#.utf8)) }
+    }
+
     @Test func aMissingCommandIsAClearError() async throws {
         let server = try await ObjectServer.start()
         defer { Task { await server.shutdown() } }

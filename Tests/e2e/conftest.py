@@ -7,6 +7,7 @@ Every test gets its own temporary working directory with a file store at
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -64,11 +65,20 @@ class Cairn:
                  timeout: float = TIMEOUT, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
         if isinstance(input, str):
             input = input.encode("utf-8")
-        result = subprocess.run(
-            [self.bin, *args], cwd=self.workdir, input=input if input is not None else b"",
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
-            env={**self.env, **(env or {})},
-        )
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                result = subprocess.run(
+                    [self.bin, *args], cwd=self.workdir, input=input if input is not None else b"",
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+                    env={**self.env, **(env or {})},
+                )
+                break
+            except OSError as error:
+                # A concurrent `swift build` may be relinking the binary: wait for it.
+                if error.errno not in (errno.ETXTBSY, errno.ENOENT) or time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
         if check and result.returncode != 0:
             raise AssertionError(
                 f"cairn {' '.join(args)} exited {result.returncode}\n"

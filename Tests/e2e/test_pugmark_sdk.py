@@ -156,6 +156,32 @@ def test_typed_writes_with_names_and_metadata(cairn: Cairn) -> None:
     assert log[-1]["event"] == "pause" and log[-1]["body"] == "done writing"
 
 
+def test_session_identity_and_unicode(cairn: Cairn) -> None:
+    sid = cairn.start("--agent", "bot", "--metadata", "tenant=acme", "--metadata", "expr=a=b")
+    cairn.push("héllo wörld ✓ 日本", name="greeting")
+    cairn.run_once(handler("whoami"))
+    log = cairn.log()
+    assert events(log) == ["start", "push", "push", "push", "pause"]
+    assert log[1]["content-type"] == "text/plain" and log[1]["body"] == "héllo wörld ✓ 日本"
+    assert one(log, "whoami")["body"] == {
+        "session": sid, "agent": "bot", "metadata": {"tenant": "acme", "expr": "a=b"}, "snapshot": "2",
+        "entries": 2, "greeting": "héllo wörld ✓ 日本", "upper": "HÉLLO WÖRLD ✓ 日本",
+    }
+    shout = one(log, "shout")
+    assert shout["body"] == "HÉLLO WÖRLD ✓ 日本" and shout["metadata"] == {"clé": "välue ✓"}
+    assert shout["size"] == len("HÉLLO WÖRLD ✓ 日本".encode())
+
+    # A forked session keeps the agent and metadata but has its own id.
+    child = cairn.out("fork")
+    cairn.run_once(handler("whoami"))
+    reports = by_name(cairn.log(child), "whoami")
+    assert len(reports) == 2
+    assert reports[1]["body"]["session"] == child != sid
+    assert reports[1]["body"]["agent"] == "bot"
+    assert reports[1]["body"]["metadata"] == {"tenant": "acme", "expr": "a=b"}
+    assert reports[1]["body"]["snapshot"] == "6"
+
+
 # 3. state(), load_json(), load_text() ---------------------------------------------------------------
 
 def test_state_and_named_loads(cairn: Cairn) -> None:
@@ -185,6 +211,21 @@ def test_state_and_named_loads(cairn: Cairn) -> None:
     assert results[1]["body"]["message"] == "Hello, grace!"
     assert results[1]["body"]["total"] == 12 and results[1]["body"]["version"] == 2
     assert events(log) == ["start", "push", "pause", "push", "push", "pause", "push", "push", "pause"]
+
+
+def test_open_read_modify_write_of_a_named_object(cairn: Cairn) -> None:
+    cairn.start()
+    cairn.push("go")
+    cairn.run_once(handler("counter"))
+    cairn("wake")
+    cairn.run_once(handler("counter"))
+    cairn("wake")
+    cairn.run_once(handler("counter"))
+    log = cairn.log()
+    counters = by_name(log, "counter")
+    assert [c["body"] for c in counters] == ["1", "2", "3"]
+    assert all(c["content-type"] == "text/plain" and c["metadata"] == {"kind": "counter"} for c in counters)
+    assert log[-1]["event"] == "pause" and log[-1]["body"] == "counted 3"
 
 
 # 4. events(): start, push, wake, fork ---------------------------------------------------------------
@@ -234,7 +275,15 @@ def test_events_start_push_wake_and_fork(cairn: Cairn) -> None:
 
 # 5. pause and sleep ----------------------------------------------------------------------------------
 
-def test_sleep_then_timer_wake(cairn: Cairn) -> None:
+def wait_until(epoch: float, limit: float = 10) -> None:
+    """Sleeps (0.2 s steps, at most `limit` seconds) until the wall clock passes `epoch`."""
+    deadline = time.monotonic() + limit
+    while time.time() < epoch:
+        assert time.monotonic() < deadline, "the due time never came"
+        time.sleep(0.2)
+
+
+def test_sleep_entry_and_no_early_wake(cairn: Cairn) -> None:
     cairn.start()
     cairn.push('{"kind":"input","text":"later"}')
     cairn.run_once(handler("sleeper"))
@@ -246,7 +295,7 @@ def test_sleep_then_timer_wake(cairn: Cairn) -> None:
     assert sleep["metadata"]["duration"] == "1.00s"
     until = parse_time(sleep["metadata"]["until"])
     assert 0.9 <= until - parse_time(sleep["time"]) <= 1.1
-    assert "sleeping" in cairn.out("show")
+    assert "sleeping until " in cairn.out("show")  # the exact time: see test_show_reports_the_exact_until_time
 
     # Not due yet: an immediate second run neither wakes nor invokes the handler.
     started = time.time()
@@ -254,28 +303,99 @@ def test_sleep_then_timer_wake(cairn: Cairn) -> None:
     assert started < until, "the machine was too slow to run `cairn run --once` twice within 1 s"
     assert events(cairn.log()) == ["start", "push", "sleep"]
 
-    # Once due, a run appends a timer wake and re-invokes the handler.
-    deadline = time.monotonic() + 10
-    while time.time() < until + 0.05:
-        assert time.monotonic() < deadline, "the sleep never became due"
-        time.sleep(0.2)
-    log = cairn.log()
-    while "wake" not in events(log):
-        assert time.monotonic() < deadline, f"no wake after the due time: {events(log)}"
-        cairn.run_once(handler("sleeper"))
-        log = cairn.log()
-        if "wake" not in events(log):
-            time.sleep(0.2)
-    assert events(log) == ["start", "push", "sleep", "wake", "push", "pause"]
-    wake = log[3]
-    assert wake["metadata"] == {"reason": "timer"} and wake["source"] == "runtime"
-    assert parse_time(wake["time"]) >= until - 0.001
-    assert log[4]["body"] == {"woke": True, "wakes": 1, "reason": "timer", "saw_sleep": True}
-    assert log[5]["body"] == "awake"
-
-    # And it stays woken: another run changes nothing.
+    # `cairn wake` wakes it before its time; the handler sees the wake.
+    cairn("wake")
     cairn.run_once(handler("sleeper"))
-    assert len(cairn.log()) == 6
+    log = cairn.log()
+    assert events(log) == ["start", "push", "sleep", "wake", "push", "pause"]
+    assert log[3]["source"] == "cli" and log[3]["metadata"] == {}
+    assert log[4]["body"] == {"woke": True, "wakes": 1, "reason": None, "saw_sleep": True}
+
+
+def fan_out_sleepers(cairn: Cairn, count: int):
+    """One parent forks `count` children (fork=True outputs); each child calls pugmark.sleep(1)
+    in its own invocation, so their `until` times fall on different milliseconds."""
+    parent = cairn.start()
+    cairn.push(json.dumps({"sessions": count}), name="fanout")
+    cairn.run_once(handler("napper"), timeout=120)
+    children = [row["id"] for row in ls(cairn) if row["parent"] == parent]
+    assert len(children) == count
+    untils = {}
+    for child in children:
+        log = cairn.log(child)
+        assert events(log) == ["start", "push", "pause", "fork", "push", "sleep"], child
+        assert log[-1]["metadata"]["duration"] == "1.00s"
+        untils[child] = log[-1]["metadata"]["until"]
+    return parent, children, untils
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "cairn bug: Timestamps.format truncates to milliseconds and Timestamps.parse can return a Date "
+    "a hair below the exact millisecond, so `cairn show` prints 'sleeping until' 1 ms earlier than "
+    "the sleep entry's `until` metadata for about half of all sleeps"))
+def test_show_reports_the_exact_until_time(cairn: Cairn) -> None:
+    """20 sleeping sessions make it deterministic: with the bug all 20 agree with probability ~1e-6."""
+    _, children, untils = fan_out_sleepers(cairn, 20)
+    wrong = []
+    for child in children:
+        status = [line for line in cairn.out("show", child).splitlines() if line.startswith("status")]
+        assert len(status) == 1 and status[0].split(None, 1)[1].startswith("sleeping until ")
+        shown = status[0].split("sleeping until ", 1)[1].strip()
+        if shown != untils[child]:
+            wrong.append(f"{child}: entry until {untils[child]}, show says {shown}")
+    assert not wrong, f"{len(wrong)} of {len(children)} sessions show another time: {wrong}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "cairn bug: FileStore.dueTimers compares the timer's due Date (from integer milliseconds) with "
+    "the sleep entry's parsed `until` Date using exact Double equality; for about half of all "
+    "millisecond values they differ in the last bit, the live timer is taken for stale and "
+    "deleted, and the session sleeps forever"))
+def test_due_sleeps_wake_on_timer(cairn: Cairn) -> None:
+    """pugmark.sleep(1) in 20 sessions; once due, one `run --once` wakes every one of them.
+
+    20 sessions (forked children, each sleeping at a different millisecond) make the outcome
+    deterministic: with the bug, all 20 would wake with probability ~1e-6."""
+    count = 20
+    _, children, untils = fan_out_sleepers(cairn, count)
+
+    wait_until(max(parse_time(u) for u in untils.values()) + 0.05)
+    cairn.run_once(handler("napper"), "--all", timeout=120)
+    asleep = [f"{child} (until {untils[child]})" for child in children
+              if events(cairn.log(child))[-1] == "sleep"]
+    assert not asleep, f"{len(asleep)} of {count} due sessions were not woken: {asleep}"
+    for child in children:
+        log = cairn.log(child)
+        assert events(log) == ["start", "push", "pause", "fork", "push", "sleep", "wake", "push", "pause"]
+        wake = log[6]
+        assert wake["metadata"] == {"reason": "timer"} and wake["source"] == "runtime"
+        assert parse_time(wake["time"]) >= parse_time(untils[child]) - 0.001
+        assert log[7]["body"] == {"woke": True, "reason": "timer"}
+
+    # And they stay woken: another run changes nothing.
+    cairn.run_once(handler("napper"), "--all")
+    assert all(len(cairn.log(child)) == 9 for child in children)
+
+
+def test_push_during_sleep_makes_the_timer_stale(cairn: Cairn) -> None:
+    cairn.start()
+    cairn.push('{"kind":"input","text":"later"}')
+    cairn.run_once(handler("sleeper"))
+    log = cairn.log()
+    assert events(log) == ["start", "push", "sleep"]
+    until = parse_time(log[-1]["metadata"]["until"])
+
+    # A push while sleeping makes the session pending again: the handler runs at once.
+    cairn.push('{"kind":"input","text":"now"}')
+    cairn.run_once(handler("sleeper"))
+    assert events(cairn.log()) == ["start", "push", "sleep", "push", "pause"]
+
+    # When the old timer falls due it is stale: no wake is appended.
+    wait_until(until + 0.1)
+    cairn.run_once(handler("sleeper"))
+    log = cairn.log()
+    assert events(log) == ["start", "push", "sleep", "push", "pause"]
+    assert log[-1]["body"] == "interrupted"
 
 
 def test_writing_nothing_appends_a_pause(cairn: Cairn, tmp_path: Path) -> None:
@@ -348,6 +468,17 @@ def test_cross_session_outputs(cairn: Cairn, tmp_path: Path) -> None:
     assert remote["body"] == "remote bytes fetched by cairn\n"
     assert remote["metadata"] == {"via": "write_remote", "cairn.from": source}
     assert remote["digest"] == hashlib.sha256(attachment.read_bytes()).hexdigest()
+
+
+def test_cross_session_output_to_missing_session_fails(cairn: Cairn) -> None:
+    cairn.start()
+    cairn.push(json.dumps({"target": "0" * 26}))
+    result = cairn.run_once(handler("cross"), check=False)
+    assert result.returncode == 1
+    log = cairn.log()
+    assert events(log) == ["start", "push", "error"]
+    report = error_body(log[-1])
+    assert report["kind"] == "invalid-output" and "does not exist" in report["message"]
 
 
 # 7. Large binary bodies ------------------------------------------------------------------------------
@@ -439,11 +570,21 @@ def test_crash_half_way_records_one_error_and_no_outputs(cairn: Cairn) -> None:
     assert "status 1" in report["message"]
     assert "RuntimeError: boom-4711: handler crashed half-way" in report["stderr-tail"]
     assert "failed" in cairn.out("show")
+    # The handler's stderr is passed through to cairn's stderr.
+    assert b"boom-4711" in result.stderr
 
     # A failed session is not retried by another run: still exactly one error entry.
     again = cairn.run_once(handler("crash"), check=False)
     assert again.returncode == 1
     assert events(cairn.log()) == ["start", "push", "error"]
+
+    # `cairn wake` retries it; the retry fails the same way, again with exactly one error entry.
+    cairn("wake")
+    third = cairn.run_once(handler("crash"), check=False)
+    assert third.returncode == 1
+    log = cairn.log()
+    assert events(log) == ["start", "push", "error", "wake", "error"]
+    assert error_body(log[-1])["snapshot"] == 4
 
 
 def test_nonzero_exit_status_is_recorded(cairn: Cairn) -> None:
@@ -456,6 +597,21 @@ def test_nonzero_exit_status_is_recorded(cairn: Cairn) -> None:
     report = error_body(log[-1])
     assert report["kind"] == "exit" and report["exit-status"] == 3
     assert "giving up with status three" in report["stderr-tail"]
+
+
+def test_handler_timeout_is_an_error(cairn: Cairn) -> None:
+    cairn.start()
+    cairn.push('{"kind":"input"}')
+    began = time.monotonic()
+    result = cairn.run_once(handler("hang"), "--timeout", "1", check=False)
+    assert time.monotonic() - began < 30
+    assert result.returncode == 1
+    log = cairn.log()
+    assert events(log) == ["start", "push", "error"]
+    assert not by_name(log, "before-hang")
+    report = error_body(log[-1])
+    assert report["kind"] == "timeout" and "timed out" in report["message"]
+    assert "about to hang" in report["stderr-tail"]
 
 
 def test_invalid_stdout_line_is_invalid_output(cairn: Cairn) -> None:

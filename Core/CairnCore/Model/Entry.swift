@@ -99,7 +99,11 @@ public enum Timestamps {
 
     /// RFC 3339 in UTC with milliseconds: `2026-11-21T19:40:49.123Z`.
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let (whole, fraction) = milliseconds(date).quotientAndRemainder(dividingBy: 1000)
+        let (seconds, millis) = fraction < 0 ? (whole - 1, fraction + 1000) : (whole, fraction)
+        let text = Date(timeIntervalSince1970: Double(seconds))
+            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        return String(text.dropLast()) + String(format: ".%03lldZ", millis)
     }
 
     /// Parses RFC 3339 with or without fractional seconds; nil if malformed.

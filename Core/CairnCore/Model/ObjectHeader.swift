@@ -1,3 +1,5 @@
+import Foundation
+
 /// The header of an object: everything about it except its body.
 ///
 /// `contentEncoding` is the encoding of the object's bytes as written by its producer
@@ -91,4 +93,3 @@ public enum ContentTypes {
     }
 }
 
-import Foundation

@@ -28,7 +28,7 @@ struct OutputPlan: Sendable {
                 }
                 do { data = try await fetcher.fetch(url) } catch { throw invalid("\(error)") }
             }
-            let digest: Digest? = data.isEmpty ? nil : try await store.put(data)
+            let digest = try await store.put(data)
             var header = output.header
             var event = EventKind.push
             switch ContentTypes.mediaType(header.contentType) {
@@ -49,7 +49,9 @@ struct OutputPlan: Sendable {
             let draft = EntryDraft(event: event, header: header, digest: digest, size: data.count, time: now, source: "handler")
             if let target = output.session, target != session {
                 guard event == .push else { throw invalid("control outputs (pause, sleep, finish) cannot go to another session") }
-                do { _ = try await store.sessionInfo(target) } catch { throw invalid("target session \(target) does not exist") }
+                let targetHead: SessionHead
+                do { targetHead = try await SessionLog(store: store).head(of: target) } catch { throw invalid("target session \(target) does not exist") }
+                if targetHead.last?.event == .finish { throw invalid("target session \(target) is finished") }
                 plan.crossSession.append((target, draft))
             } else if output.fork {
                 guard event == .push else { throw invalid("a control output (pause, sleep, finish) cannot start a child session") }

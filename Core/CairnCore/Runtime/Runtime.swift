@@ -95,7 +95,8 @@ public struct Runtime: Sendable {
     private func commit(_ plan: OutputPlan, session id: SessionID, snapshot: Int, into report: inout DriveReport) async throws {
         var main = plan.main
         if main.isEmpty {
-            let reason = Data("the handler wrote nothing".utf8)
+            let wroteElsewhere = !plan.forks.isEmpty || !plan.crossSession.isEmpty
+            let reason = Data((wroteElsewhere ? "the handler wrote only to other sessions" : "the handler wrote nothing").utf8)
             main = [EntryDraft(
                 event: .pause, header: ObjectHeader(contentType: ContentTypes.pause),
                 digest: try await store.put(reason), size: reason.count, time: clock.now(), source: options.source)]
@@ -108,14 +109,16 @@ public struct Runtime: Sendable {
             return
         }
         let length = (committed.last?.seq ?? snapshot - 1) + 1
-        for draft in plan.forks {
+        for var draft in plan.forks {
             let child = try await sessions.fork(id, at: length, source: options.source)
+            draft.time = Timestamps.truncatedToMilliseconds(clock.now())
             _ = try await store.append([draft], to: child.id, expectedLength: child.forkPoint + 1)
             report.spawned.append(child.id)
         }
         for (target, draft) in plan.crossSession {
             var delivered = draft
             delivered.header.metadata["cairn.from"] = "\(id)"
+            delivered.time = Timestamps.truncatedToMilliseconds(clock.now())
             _ = try await sessions.appendUnconditionally([delivered], to: target)
             if !report.touched.contains(target) { report.touched.append(target) }
         }
@@ -133,14 +136,15 @@ public struct Runtime: Sendable {
         }
     }
 
-    /// Appends a `wake` to every session whose sleep is due; returns the sessions woken.
+    /// Appends a `wake` to every selected session whose sleep is due; returns the sessions woken.
     /// A timer that is stale (the session moved on) is skipped.
     /// - Throws: store errors.
     @discardableResult
-    public func wakeDueTimers() async throws -> [SessionID] {
+    public func wakeDueTimers(in selection: SessionSelection = .all) async throws -> [SessionID] {
         let now = clock.now()
         var woken: [SessionID] = []
         for timer in try await store.dueTimers(at: now) {
+            if case .sessions(let ids) = selection, !ids.contains(timer.session) { continue }
             let head = try await log.head(of: timer.session)
             guard let last = head.last, last.event == .sleep, let due = last.wakeTime, due <= now else { continue }
             let wake = EntryDraft(event: .wake, header: ObjectHeader(metadata: ["reason": "timer"]), time: now, source: options.source)
@@ -158,7 +162,7 @@ public struct Runtime: Sendable {
     /// none is pending. Returns one report per session driven.
     /// - Throws: store errors and `CancellationError`.
     public func runOnce(_ selection: SessionSelection) async throws -> [DriveReport] {
-        try await wakeDueTimers()
+        try await wakeDueTimers(in: selection)
         var reports: [DriveReport] = []
         var queue = try await initialQueue(selection)
         var seen = Set<SessionID>()
@@ -182,7 +186,7 @@ public struct Runtime: Sendable {
         var selected = selection
         while !Task.isCancelled {
             do {
-                try await wakeDueTimers()
+                try await wakeDueTimers(in: selected)
                 for id in try await pendingSessions(in: selected) {
                     let report = try await drive(id)
                     if case .sessions(let ids) = selected, !report.spawned.isEmpty {

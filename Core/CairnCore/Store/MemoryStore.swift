@@ -60,19 +60,19 @@ public final class MemoryStore: Store {
 
     public func append(_ entries: [EntryDraft], to id: SessionID, expectedLength: Int) async throws -> [Entry] {
         try state.withLock { state in
-            guard var record = state.sessions[id] else { throw CairnError.sessionNotFound(id) }
+            guard let record = state.sessions[id] else { throw CairnError.sessionNotFound(id) }
             let length = record.info.forkPoint + record.entries.count
             guard length == expectedLength else {
                 throw CairnError.conflict(session: id, expected: expectedLength, actual: length)
             }
             let appended = entries.enumerated().map { $0.element.entry(seq: length + $0.offset) }
-            record.entries += appended
+            // Mutate in place: copying the record out would copy its whole log on every append.
+            state.sessions[id]?.entries.append(contentsOf: appended)
             switch TimerEffect(of: entries) {
-            case .set(let due): record.wake = due
-            case .clear: record.wake = nil
+            case .set(let due): state.sessions[id]?.wake = due
+            case .clear: state.sessions[id]?.wake = nil
             case .unchanged: break
             }
-            state.sessions[id] = record
             return appended
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 
 /// The session operations every frontend offers — create, fork, push, wake, read — over any store.
 ///
@@ -52,6 +51,9 @@ public struct Sessions: Sendable {
     /// - Throws: `CairnError.sessionNotFound`; store errors.
     @discardableResult
     public func push(_ body: Data, header: ObjectHeader, to id: SessionID, source: String) async throws -> Entry {
+        if try await log.head(of: id).last?.event == .finish {
+            throw CairnError.invalidArgument("session \(id) is finished; fork it to continue from an earlier point")
+        }
         let digest = try await store.put(body)
         let draft = EntryDraft(event: .push, header: header, digest: digest, size: body.count, time: clock.now(), source: source)
         return try await appendUnconditionally([draft], to: id)[0]

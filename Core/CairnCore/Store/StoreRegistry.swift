@@ -5,14 +5,14 @@ import Foundation
 /// The `cairn` executable registers the stores it ships; a deployment with a third-party store
 /// registers its own factory in a few lines and gets the same CLI and server.
 public struct StoreRegistry: Sendable {
-    /// Opens a store for a parsed URL.
-    public typealias Factory = @Sendable (URL) throws -> any Store
+    /// Opens a store for a parsed URL; the flag says whether to create it if it does not exist yet.
+    public typealias Factory = @Sendable (URL, _ create: Bool) throws -> any Store
 
     private var factories: [String: Factory] = [:]
 
     /// Creates a registry that knows `memory://` only.
     public init() {
-        register(scheme: "memory") { _ in MemoryStore() }
+        register(scheme: "memory") { _, _ in MemoryStore() }
     }
 
     /// Registers (or replaces) the factory for `scheme`.
@@ -23,15 +23,16 @@ public struct StoreRegistry: Sendable {
     /// The schemes this registry knows, sorted.
     public var schemes: [String] { factories.keys.sorted() }
 
-    /// Opens the store named by `text`.
-    /// - Throws: `CairnError.unsupportedStore` for an unparsable URL or unknown scheme; whatever the factory throws.
-    public func open(_ text: String) throws -> any Store {
+    /// Opens the store named by `text`, creating it if `create` is true and it does not exist.
+    /// - Throws: `CairnError.unsupportedStore` for an unparsable URL or unknown scheme; whatever the factory throws
+    ///   (for a missing store that is not to be created, an error naming it).
+    public func open(_ text: String, create: Bool = true) throws -> any Store {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
             throw CairnError.unsupportedStore("'\(text)' is not a store URL; use one of: \(schemes.map { "\($0)://..." }.joined(separator: ", "))")
         }
         guard let factory = factories[scheme] else {
             throw CairnError.unsupportedStore("no store for scheme '\(scheme)' in '\(text)'; known: \(schemes.joined(separator: ", "))")
         }
-        return try factory(url)
+        return try factory(url, create)
     }
 }

@@ -1,0 +1,44 @@
+# The README's commands. Each installs what it needs, idempotently, on a fresh Debian machine.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev libyaml-dev libcurl4-openssl-dev
+PYTHON_PACKAGES := pugmark==0.16.7 pytest
+
+.PHONY: run test bench build system-deps python-deps clean
+
+## make run: the main job — a session driven by an example handler, killed, resumed; offline, file store.
+run: system-deps build
+	bash Examples/demo/run-demo.sh
+
+## make test: the whole suite — Swift tests (stores, runtime, process handler, SIGKILL crash tests)
+## and the end-to-end tests with the real pugmark Python SDK.
+test: system-deps python-deps build
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	CAIRN_BIN=$(CURDIR)/.build/debug/cairn ECHO_HANDLER_BIN=$(CURDIR)/.build/debug/echo-handler \
+		$(PYTHON) -m pytest -q Tests/e2e
+
+## make bench: release-mode benchmarks (stores, replay, process handler overhead).
+bench: system-deps python-deps
+	$(SWIFT) build -c release --product cairn-bench
+	.build/release/cairn-bench
+
+build:
+	$(SWIFT) build
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+python-deps:
+	@$(PYTHON) -c 'import importlib.metadata as m, sys; sys.exit(0 if m.version("pugmark") == "0.16.7" else 1)' 2>/dev/null \
+		&& $(PYTHON) -c 'import pytest' 2>/dev/null \
+		|| $(PYTHON) -m pip install -q $(PYTHON_PACKAGES)
+
+clean:
+	rm -rf .build .cairn
