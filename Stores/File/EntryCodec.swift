@@ -43,6 +43,13 @@ enum EntryCodec {
         let description: String
     }
 
+    /// The entry count and the first entry's sequence number, without decoding the rest.
+    static func peek(_ bytes: UnsafeRawBufferPointer) throws -> (count: Int, firstSeq: Int) {
+        var reader = Reader(bytes: bytes)
+        let count = try reader.int()
+        return (count, count > 0 ? try reader.int() : 0)
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [Entry] {
         var reader = Reader(bytes: bytes)
         let count = try reader.int()

@@ -282,13 +282,14 @@ public final class FileStore: Store {
         }
         guard size > index.end else { return index }
         let bytes = try FileIO.read(fd, from: index.end, count: Int(size - index.end), path: path)
-        let scan = try LogRecord.scan(bytes)
+        let scan = try LogRecord.scan(bytes, lastOnly: true)
         if scan.tornTail, LogRecord.validRecordFollows(bytes, after: scan.validLength) {
             throw CairnError.corrupt("\(path): the record at byte \(index.end + Int64(scan.validLength)) fails its checksum but valid records follow it; the log was damaged (restore it from a backup)")
         }
         let base = index.end
         for record in scan.records {
-            index.add(entries: record.entries, at: base + Int64(record.offset), length: Int64(record.length))
+            index.add(count: record.count, firstSeq: record.firstSeq, last: record.entries.last,
+                      at: base + Int64(record.offset), length: Int64(record.length))
         }
         store(index, for: id)
         return index
@@ -310,15 +311,17 @@ struct LogIndex {
     }
 
     mutating func add(entries: [Entry], at offset: Int64, length recordLength: Int64) {
-        guard let first = entries.first else {
-            end = offset + recordLength
-            return
-        }
-        firstSeqs.append(first.seq)
-        offsets.append(offset)
+        add(count: entries.count, firstSeq: entries.first?.seq ?? 0, last: entries.last, at: offset, length: recordLength)
+    }
+
+    /// Records a record of `count` entries starting at `firstSeq`; `last` is its last entry when decoded.
+    mutating func add(count: Int, firstSeq: Int, last newLast: Entry?, at offset: Int64, length recordLength: Int64) {
         end = offset + recordLength
-        length = (entries.last?.seq ?? first.seq) + 1
-        last = entries.last
+        guard count > 0 else { return }
+        firstSeqs.append(firstSeq)
+        offsets.append(offset)
+        length = firstSeq + count
+        if let newLast { last = newLast }
     }
 
     /// The bytes holding the records that contain `seqs`.

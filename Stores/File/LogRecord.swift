@@ -39,6 +39,10 @@ enum LogRecord {
     struct Parsed {
         var offset: Int
         var length: Int
+        /// How many entries the record holds, and the sequence number of the first.
+        var count: Int
+        var firstSeq: Int
+        /// The decoded entries (only the last record's when scanning for an index).
         var entries: [Entry]
     }
 
@@ -52,27 +56,37 @@ enum LogRecord {
     }
 
     /// Parses whole records from `buffer`, stopping at the first incomplete or invalid one.
-    static func scan(_ buffer: Data, decodeEntries: Bool = true) throws -> Scan {
+    /// - Parameter lastOnly: decode only the last record's entries (enough to build an index).
+    static func scan(_ buffer: Data, lastOnly: Bool = false) throws -> Scan {
         var scan = Scan()
         try buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 guard let length = validRecordLength(raw, at: offset) else {
                     scan.tornTail = true
-                    return
+                    break
                 }
+                let payload = UnsafeRawBufferPointer(rebasing: raw[(offset + headerSize)..<(offset + length)])
                 var entries: [Entry] = []
-                if decodeEntries {
-                    let payload = UnsafeRawBufferPointer(rebasing: raw[(offset + headerSize)..<(offset + length)])
-                    do {
-                        entries = try EntryCodec.decode(payload)
-                    } catch {
-                        throw CairnError.corrupt("a log record at byte \(offset) passed its checksum but is not a valid batch: \(error)")
-                    }
+                let summary: (count: Int, firstSeq: Int)
+                do {
+                    summary = try EntryCodec.peek(payload)
+                    if !lastOnly { entries = try EntryCodec.decode(payload) }
+                } catch {
+                    throw CairnError.corrupt("a log record at byte \(offset) passed its checksum but is not a valid batch: \(error)")
                 }
-                scan.records.append(Parsed(offset: offset, length: length, entries: entries))
+                scan.records.append(Parsed(offset: offset, length: length, count: summary.count, firstSeq: summary.firstSeq, entries: entries))
                 offset += length
                 scan.validLength = offset
+            }
+            if lastOnly, let last = scan.records.indices.last {
+                let record = scan.records[last]
+                let payload = UnsafeRawBufferPointer(rebasing: raw[(record.offset + headerSize)..<(record.offset + record.length)])
+                do {
+                    scan.records[last].entries = try EntryCodec.decode(payload)
+                } catch {
+                    throw CairnError.corrupt("a log record at byte \(record.offset) passed its checksum but is not a valid batch: \(error)")
+                }
             }
         }
         return scan
