@@ -20,7 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 HANDLERS = Path(__file__).resolve().parent / "handlers"
-DEFAULT_BIN = "/work/main/.build/debug/cairn"
+DEFAULT_BIN = str(REPO / ".build" / "debug" / "cairn")
 TIMEOUT = 60  # seconds, for every subprocess
 
 # The interpreter that runs the handlers: the one running pytest (it has pugmark installed).

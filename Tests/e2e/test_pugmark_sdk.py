@@ -329,12 +329,10 @@ def fan_out_sleepers(cairn: Cairn, count: int):
     return parent, children, untils
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cairn bug: Timestamps.format truncates to milliseconds and Timestamps.parse can return a Date "
-    "a hair below the exact millisecond, so `cairn show` prints 'sleeping until' 1 ms earlier than "
-    "the sleep entry's `until` metadata for about half of all sleeps"))
 def test_show_reports_the_exact_until_time(cairn: Cairn) -> None:
-    """20 sleeping sessions make it deterministic: with the bug all 20 agree with probability ~1e-6."""
+    """Regression test (fixed in ea382e4): `show` printed 'sleeping until' 1 ms early for about half
+    of all sleeps (format truncated a parsed Date a hair below the millisecond). 20 sleeping
+    sessions make it deterministic: with that bug all 20 agree with probability ~1e-6."""
     _, children, untils = fan_out_sleepers(cairn, 20)
     wrong = []
     for child in children:
@@ -346,16 +344,13 @@ def test_show_reports_the_exact_until_time(cairn: Cairn) -> None:
     assert not wrong, f"{len(wrong)} of {len(children)} sessions show another time: {wrong}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cairn bug: FileStore.dueTimers compares the timer's due Date (from integer milliseconds) with "
-    "the sleep entry's parsed `until` Date using exact Double equality; for about half of all "
-    "millisecond values they differ in the last bit, the live timer is taken for stale and "
-    "deleted, and the session sleeps forever"))
 def test_due_sleeps_wake_on_timer(cairn: Cairn) -> None:
     """pugmark.sleep(1) in 20 sessions; once due, one `run --once` wakes every one of them.
 
-    20 sessions (forked children, each sleeping at a different millisecond) make the outcome
-    deterministic: with the bug, all 20 would wake with probability ~1e-6."""
+    Regression test (fixed in ea382e4): FileStore.dueTimers compared Dates with exact Double
+    equality, took about half of all live timers for stale, deleted them, and those sessions slept
+    forever. 20 sessions (forked children, each sleeping at a different millisecond) make the
+    outcome deterministic: with that bug all 20 would wake with probability ~1e-6."""
     count = 20
     _, children, untils = fan_out_sleepers(cairn, count)
 
@@ -407,6 +402,23 @@ def test_writing_nothing_appends_a_pause(cairn: Cairn, tmp_path: Path) -> None:
     log = cairn.log()
     assert events(log) == ["start", "push", "pause"]
     assert log[-1]["source"] == "runtime"
+
+
+def test_finish_output(cairn: Cairn) -> None:
+    cairn.start()
+    cairn.push('{"kind":"stop"}')
+    cairn.run_once(handler("finisher"))
+    log = cairn.log()
+    assert events(log) == ["start", "push", "finish"]
+    assert log[-1]["source"] == "handler" and log[-1]["body"] == "all done"
+    assert "finished" in cairn.out("show")
+
+    # A finished session is never invoked again, and `cairn wake` refuses it.
+    cairn.run_once(handler("finisher"))
+    assert len(cairn.log()) == 3
+    refused = cairn("wake", check=False)
+    assert refused.returncode != 0 and b"finished" in refused.stderr
+    assert len(cairn.log()) == 3
 
 
 # 6. fork outputs and cross-session outputs ------------------------------------------------------
