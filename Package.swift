@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CairnCore", targets: ["CairnCore"]),
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
+        .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
         .library(name: "CairnProcessHandler", targets: ["CairnProcessHandler"]),
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
@@ -51,6 +52,13 @@ let package = Package(
             path: "Stores/File"
         ),
 
+        .systemLibrary(name: "CSQLite", path: "Stores/CSQLite"),
+        .target(
+            name: "CairnSQLiteStore",
+            dependencies: ["CairnCore", "CairnZstd", "CSQLite"],
+            path: "Stores/SQLite"
+        ),
+
         // Adapters.
         .target(
             name: "CairnProcessHandler",
@@ -77,7 +85,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cairn",
-            dependencies: ["CairnCLI", "CairnCore", "CairnFileStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", .product(name: "Logging", package: "swift-log")],
             path: "Frontends/cairn"
         ),
 
@@ -88,16 +96,17 @@ let package = Package(
         // Test helpers and benchmarks.
         .executableTarget(
             name: "cairn-crash-writer",
-            dependencies: ["CairnCore", "CairnFileStore"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore"],
             path: "Tests/CrashWriter"
         ),
         .executableTarget(
             name: "cairn-bench",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnProcessHandler"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnProcessHandler"],
             path: "Tests/Bench"
         ),
 
         // Tests.
+        .target(name: "CairnTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "CairnCoreTests",
             dependencies: ["CairnCore", "CairnStoreConformance"],
@@ -105,8 +114,18 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnFileStoreTests",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnStoreConformance", "CairnZstd", "cairn-crash-writer"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnStoreConformance", "CairnZstd", "CairnTestSupport"],
             path: "Tests/CairnFileStoreTests"
+        ),
+        .testTarget(
+            name: "CairnSQLiteStoreTests",
+            dependencies: ["CairnCore", "CairnSQLiteStore", "CairnStoreConformance", "CairnTestSupport"],
+            path: "Tests/CairnSQLiteStoreTests"
+        ),
+        .testTarget(
+            name: "CairnStoreCrashTests",
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnTestSupport", "cairn-crash-writer"],
+            path: "Tests/CairnStoreCrashTests"
         ),
         .testTarget(
             name: "CairnProcessHandlerTests",

@@ -76,15 +76,15 @@ public final class FileStore: Store {
     // MARK: Blobs
 
     public func put(_ data: Data) async throws -> Digest {
-        try await Blocking.run { try BlobFiles(root: self.root).put(data) }
+        try await BlockingIO.run { try BlobFiles(root: self.root).put(data) }
     }
 
     public func get(_ digest: Digest) async throws -> Data {
-        try await Blocking.run { try BlobFiles(root: self.root).get(digest) }
+        try await BlockingIO.run { try BlobFiles(root: self.root).get(digest) }
     }
 
     public func getStored(_ digest: Digest) async throws -> StoredBlob {
-        try await Blocking.run { try BlobFiles(root: self.root).getStored(digest) }
+        try await BlockingIO.run { try BlobFiles(root: self.root).getStored(digest) }
     }
 
     public func contains(_ digest: Digest) async throws -> Bool {
@@ -99,7 +99,7 @@ public final class FileStore: Store {
     // MARK: Sessions
 
     public func createSession(_ info: SessionInfo, initial: [EntryDraft]) async throws -> [Entry] {
-        try await Blocking.run { try self.createSessionNow(info, initial: initial) }
+        try await BlockingIO.run { try self.createSessionNow(info, initial: initial) }
     }
 
     private func createSessionNow(_ info: SessionInfo, initial: [EntryDraft]) throws -> [Entry] {
@@ -131,7 +131,7 @@ public final class FileStore: Store {
 
     public func sessionInfo(_ id: SessionID) async throws -> SessionInfo {
         if let cached = infos.withLock({ $0[id] }) { return cached }
-        return try await Blocking.run { try self.loadInfo(id) }
+        return try await BlockingIO.run { try self.loadInfo(id) }
     }
 
     private func loadInfo(_ id: SessionID) throws -> SessionInfo {
@@ -148,14 +148,14 @@ public final class FileStore: Store {
     }
 
     public func ownHead(_ id: SessionID) async throws -> (length: Int, last: Entry?) {
-        try await Blocking.run {
+        try await BlockingIO.run {
             let index = try self.refreshedIndex(id)
             return (index.length, index.last)
         }
     }
 
     public func readOwn(_ id: SessionID, from: Int, limit: Int?) async throws -> [Entry] {
-        try await Blocking.run { try self.readOwnNow(id, from: from, limit: limit) }
+        try await BlockingIO.run { try self.readOwnNow(id, from: from, limit: limit) }
     }
 
     private func readOwnNow(_ id: SessionID, from: Int, limit: Int?) throws -> [Entry] {
@@ -171,7 +171,7 @@ public final class FileStore: Store {
     }
 
     public func append(_ entries: [EntryDraft], to id: SessionID, expectedLength: Int) async throws -> [Entry] {
-        try await Blocking.run { try self.appendNow(entries, to: id, expectedLength: expectedLength) }
+        try await BlockingIO.run { try self.appendNow(entries, to: id, expectedLength: expectedLength) }
     }
 
     private func appendNow(_ drafts: [EntryDraft], to id: SessionID, expectedLength: Int) throws -> [Entry] {
@@ -219,7 +219,7 @@ public final class FileStore: Store {
     }
 
     public func listSessions() async throws -> [SessionInfo] {
-        try await Blocking.run {
+        try await BlockingIO.run {
             let names = try FileIO.listDirectory(self.root + "/sessions")
             return try names.compactMap { try? SessionID($0) }.sorted().compactMap { id in
                 do { return try self.loadInfo(id) } catch CairnError.sessionNotFound { return nil }
@@ -228,7 +228,7 @@ public final class FileStore: Store {
     }
 
     public func dueTimers(at now: Date) async throws -> [DueTimer] {
-        try await Blocking.run {
+        try await BlockingIO.run {
             var due: [DueTimer] = []
             for name in try FileIO.listDirectory(self.root + "/timers") {
                 guard let id = try? SessionID(name),
@@ -341,16 +341,5 @@ struct LogIndex {
             if firstSeqs[mid] <= seq { found = mid; low = mid + 1 } else { high = mid - 1 }
         }
         return found
-    }
-}
-
-/// Runs blocking file I/O off Swift's cooperative threads.
-enum Blocking {
-    private static let queue = DispatchQueue(label: "cairn.file-io", attributes: .concurrent)
-
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnFileStore
+import CairnTestSupport
 import CairnZstd
 import Foundation
 import Testing

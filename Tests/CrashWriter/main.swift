@@ -1,10 +1,12 @@
 // A test helper: appends to a file store as fast as it can and acknowledges each durable append
 // on stdout, so that tests can kill it with SIGKILL at random moments and check what survived.
 //
-//   cairn-crash-writer crash ROOT SESSION   appends batches of 1-5 entries forever, printing "ack FIRST COUNT"
-//   cairn-crash-writer race ROOT SESSION NAME COUNT   appends COUNT entries named NAME-i, retrying CAS conflicts
+//   cairn-crash-writer crash STORE_URL SESSION   appends batches of 1-5 entries forever, printing "ack FIRST COUNT"
+//   cairn-crash-writer race STORE_URL SESSION NAME COUNT   appends COUNT entries named NAME-i, retrying CAS conflicts
+// STORE_URL is file:///folder or sqlite:///folder/file.db.
 import CairnCore
 import CairnFileStore
+import CairnSQLiteStore
 import Foundation
 
 /// The body of item `index`: deterministic, of varying size, sometimes compressible.
@@ -23,9 +25,12 @@ func fail(_ message: String) -> Never {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4, let session = try? SessionID(arguments[3]) else {
-    fail("usage: cairn-crash-writer crash|race ROOT SESSION [NAME COUNT]")
+    fail("usage: cairn-crash-writer crash|race STORE_URL SESSION [NAME COUNT]")
 }
-let store = try FileStore(root: arguments[2])
+var registry = StoreRegistry()
+registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
+registry.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
+let store = try registry.open(arguments[2], create: false)
 let clock = SystemWallClock()
 
 switch arguments[1] {
@@ -47,7 +52,7 @@ case "crash":
         length += count
     }
 case "race":
-    guard arguments.count == 6, let count = Int(arguments[5]) else { fail("usage: cairn-crash-writer race ROOT SESSION NAME COUNT") }
+    guard arguments.count == 6, let count = Int(arguments[5]) else { fail("usage: cairn-crash-writer race STORE_URL SESSION NAME COUNT") }
     let name = arguments[4]
     var conflicts = 0
     for item in 0..<count {

@@ -1,5 +1,7 @@
 import CairnCore
 import CairnFileStore
+import CairnSQLiteStore
+import CairnTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +9,20 @@ import Testing
 import Glibc
 #endif
 
-/// Kills real writer processes with SIGKILL and checks what survived.
-@Suite("File store under SIGKILL and several processes", .serialized)
+/// Kills real writer processes with SIGKILL and checks what survived, for every durable store.
+@Suite("Stores under SIGKILL and several processes", .serialized)
 struct CrashTests {
+    /// A store of `kind` in `folder`: its URL, and a fresh instance (as after a restart).
+    func store(_ kind: String, in folder: TemporaryFolder) throws -> (url: String, open: () throws -> any Store) {
+        switch kind {
+        case "sqlite":
+            let path = folder.path + "/cairn.db"
+            return ("sqlite://" + path, { try SQLiteStore(path: path) })
+        default:
+            return ("file://" + folder.path, { try FileStore(root: folder.path) })
+        }
+    }
+
     let clock = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// The body the crash writer stores for item `index` (mirrors Tests/CrashWriter/main.swift).
@@ -30,16 +43,18 @@ struct CrashTests {
         return (process, pipe)
     }
 
-    @Test func everyAcknowledgedAppendSurvivesSIGKILLAndNothingElseIsRead() async throws {
+    @Test(arguments: ["file", "sqlite"])
+    func everyAcknowledgedAppendSurvivesSIGKILLAndNothingElseIsRead(_ kind: String) async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
-        let store = try FileStore(root: folder.path)
+        let (url, open) = try store(kind, in: folder)
+        let store = try open()
         let info = SessionInfo(id: SessionID.generate(at: clock), created: clock)
         _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: clock, source: "test")])
         var acknowledged = 1  // the start entry
         let rounds = 40
         for round in 0..<rounds {
-            let (process, pipe) = try launch(["crash", folder.path, info.id.rawValue])
+            let (process, pipe) = try launch(["crash", url, info.id.rawValue])
             // Let it run a random while (0-60 ms), then kill it wherever it is.
             usleep(UInt32.random(in: 0...60_000))
             kill(process.processIdentifier, SIGKILL)
@@ -53,7 +68,7 @@ struct CrashTests {
                 }
             }
             // A fresh instance, as after a restart, must read every acknowledged entry intact.
-            let reader = try FileStore(root: folder.path)
+            let reader = try open()
             let entries = try await reader.readOwn(info.id, from: 0, limit: nil)
             #expect(entries.count >= acknowledged, "round \(round): \(acknowledged) entries were acknowledged but only \(entries.count) read back")
             #expect(entries.map(\.seq) == Array(0..<entries.count), "round \(round): sequence numbers are not dense")
@@ -72,19 +87,21 @@ struct CrashTests {
         #expect(acknowledged > rounds, "the writer acknowledged only \(acknowledged) entries in \(rounds) rounds; the test did not exercise much")
     }
 
-    @Test func processesRacingOnOneLogNeverDoubleAppend() async throws {
+    @Test(arguments: ["file", "sqlite"])
+    func processesRacingOnOneLogNeverDoubleAppend(_ kind: String) async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
-        let store = try FileStore(root: folder.path)
+        let (url, open) = try store(kind, in: folder)
+        let store = try open()
         let info = SessionInfo(id: SessionID.generate(at: clock), created: clock)
         _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: clock, source: "test")])
         let writers = 4, perWriter = 60
-        let processes = try (0..<writers).map { try launch(["race", folder.path, info.id.rawValue, "w\($0)", "\(perWriter)"]) }
+        let processes = try (0..<writers).map { try launch(["race", url, info.id.rawValue, "w\($0)", "\(perWriter)"]) }
         for (process, _) in processes {
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
         }
-        let entries = try await FileStore(root: folder.path).readOwn(info.id, from: 0, limit: nil)
+        let entries = try await open().readOwn(info.id, from: 0, limit: nil)
         #expect(entries.count == 1 + writers * perWriter)
         #expect(entries.map(\.seq) == Array(0..<entries.count))
         let names = entries.dropFirst().map(\.header.name)

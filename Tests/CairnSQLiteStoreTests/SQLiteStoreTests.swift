@@ -1,0 +1,79 @@
+import CairnCore
+import CairnSQLiteStore
+import CairnStoreConformance
+import CairnTestSupport
+import Foundation
+import Testing
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    @Test(arguments: StoreConformance.checks.map(\.name))
+    func conformance(_ check: String) async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let fixture = StoreFixture(
+            make: { try SQLiteStore(path: folder.path + "/\(UInt64.random(in: 0...UInt64.max)).db") },
+            reopen: { store in
+                guard let sqlite = store as? SQLiteStore else { throw CairnError.invalidArgument("not a SQLite store") }
+                return try SQLiteStore(path: sqlite.path)
+            })
+        try await StoreConformance.run(check, on: fixture)
+    }
+
+    @Test func urlsAndOptionsAreParsedAndBadOnesNamed() throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let good = try #require(URL(string: "sqlite://\(folder.path)/a.db?durability=normal&busy_timeout=2000"))
+        #expect(try SQLiteStore(url: good).path == folder.path + "/a.db")
+        for bad in ["sqlite://\(folder.path)/b.db?durability=sometimes", "sqlite://\(folder.path)/b.db?busy_timeout=soon", "sqlite://\(folder.path)/b.db?colour=red"] {
+            let url = try #require(URL(string: bad))
+            #expect(throws: CairnError.self) { try SQLiteStore(url: url) }
+        }
+        #expect(throws: CairnError.self) { try SQLiteStore(path: folder.path + "/missing.db", create: false) }
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/missing.db"))
+    }
+
+    @Test func concurrentAppendsAreGroupCommittedAndStayDense() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try SQLiteStore(path: folder.path + "/group.db")
+        let sessions = Sessions(store: store)
+        let ids = try await (0..<8).asyncMap { _ in try await sessions.create(source: "test").id }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in ids {
+                group.addTask {
+                    for i in 0..<50 {
+                        _ = try await store.append([EntryDraft(event: .push, header: ObjectHeader(name: "\(i)"), time: Date(), source: "t")], to: id, expectedLength: i + 1)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for id in ids {
+            let entries = try await store.readOwn(id, from: 0, limit: nil)
+            #expect(entries.map(\.seq) == Array(0...50))
+            #expect(entries.dropFirst().map(\.header.name) == (0..<50).map { "\($0)" })
+        }
+    }
+
+    @Test func aNewerSchemaIsRefused() throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path + "/future.db"
+        _ = try SQLiteStore(path: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=99'); c.commit()", path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(throws: CairnError.self) { try SQLiteStore(path: path) }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
