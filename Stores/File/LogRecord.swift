@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     magic "CRN1" | payload length (UInt32 LE) | CRC-32C of payload (UInt32 LE) | payload
 ///
-/// The payload is the batch's entries in ``EntryCodec``'s binary form. A batch is one record, so a crash
+/// The payload is the batch's entries in ``EntryBatchCodec``'s binary form. A batch is one record, so a crash
 /// mid-write leaves either the whole batch or a torn tail that fails its checksum and is never
 /// read as data.
 enum LogRecord {
@@ -14,7 +14,7 @@ enum LogRecord {
     static let maxPayload = 256 << 20
 
     static func encode(_ entries: [Entry]) throws -> Data {
-        let payload = EntryCodec.encode(entries)
+        let payload = EntryBatchCodec.encode(entries)
         guard payload.count <= maxPayload else {
             throw CairnError.invalidArgument("a batch of \(entries.count) entries encodes to \(payload.count) bytes; the limit is \(maxPayload)")
         }
@@ -70,8 +70,8 @@ enum LogRecord {
                 var entries: [Entry] = []
                 let summary: (count: Int, firstSeq: Int)
                 do {
-                    summary = try EntryCodec.peek(payload)
-                    if !lastOnly { entries = try EntryCodec.decode(payload) }
+                    summary = try EntryBatchCodec.peek(payload)
+                    if !lastOnly { entries = try EntryBatchCodec.decode(payload) }
                 } catch {
                     throw CairnError.corrupt("a log record at byte \(offset) passed its checksum but is not a valid batch: \(error)")
                 }
@@ -83,7 +83,7 @@ enum LogRecord {
                 let record = scan.records[last]
                 let payload = UnsafeRawBufferPointer(rebasing: raw[(record.offset + headerSize)..<(record.offset + record.length)])
                 do {
-                    scan.records[last].entries = try EntryCodec.decode(payload)
+                    scan.records[last].entries = try EntryBatchCodec.decode(payload)
                 } catch {
                     throw CairnError.corrupt("a log record at byte \(record.offset) passed its checksum but is not a valid batch: \(error)")
                 }

@@ -1,15 +1,17 @@
-import CairnCore
 import Foundation
 
-/// The binary payload of a log record: a varint entry count, then per entry
+/// A compact binary encoding of a batch of entries, for stores that keep batches as bytes (the
+/// file store's records, the S3 store's log objects). A varint entry count, then per entry
 ///
 ///     seq varint | event str | content-type str | content-encoding str | schema-url str | name str
 ///     | metadata: count varint, then key str, value str | digest: 0, or 1 and 64 hex bytes
 ///     | size varint | time: milliseconds since 1970, zigzag varint | source str
 ///
-/// where `str` is a varint byte length followed by UTF-8 bytes. The record's CRC-32C covers it all.
-enum EntryCodec {
-    static func encode(_ entries: [Entry]) -> Data {
+/// where `str` is a varint byte length followed by UTF-8 bytes. It carries no checksum of its own:
+/// stores protect it with theirs.
+public enum EntryBatchCodec {
+    /// Encodes a batch.
+    public static func encode(_ entries: [Entry]) -> Data {
         var out = [UInt8]()
         out.reserveCapacity(entries.count * 96)
         putVarint(UInt64(entries.count), &out)
@@ -39,18 +41,23 @@ enum EntryCodec {
         return Data(out)
     }
 
-    struct Malformed: Error, CustomStringConvertible {
-        let description: String
+    /// The bytes are not a batch; the description says where they went wrong.
+    public struct Malformed: Error, CustomStringConvertible {
+        /// What was wrong.
+        public let description: String
     }
 
     /// The entry count and the first entry's sequence number, without decoding the rest.
-    static func peek(_ bytes: UnsafeRawBufferPointer) throws -> (count: Int, firstSeq: Int) {
+    /// - Throws: ``Malformed``.
+    public static func peek(_ bytes: UnsafeRawBufferPointer) throws -> (count: Int, firstSeq: Int) {
         var reader = Reader(bytes: bytes)
         let count = try reader.int()
         return (count, count > 0 ? try reader.int() : 0)
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [Entry] {
+    /// Decodes a batch; every byte must belong to it.
+    /// - Throws: ``Malformed``.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [Entry] {
         var reader = Reader(bytes: bytes)
         let count = try reader.int()
         guard count <= bytes.count else { throw Malformed(description: "entry count \(count) exceeds the record") }
@@ -95,6 +102,12 @@ enum EntryCodec {
         let utf8 = text.utf8
         putVarint(UInt64(utf8.count), &out)
         out.append(contentsOf: utf8)
+    }
+
+    /// Decodes a batch held in `data`.
+    /// - Throws: ``Malformed``.
+    public static func decode(_ data: Data) throws -> [Entry] {
+        try data.withUnsafeBytes { try decode($0) }
     }
 
     private struct Reader {
