@@ -38,6 +38,9 @@ final class SQLiteConnection: @unchecked Sendable {
         .storage("sqlite \(path): \(what): \(String(cString: sqlite3_errmsg(handle))) (code \(code))")
     }
 
+    /// Rows changed by the last statement.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
     func execute(_ sql: String) throws {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw failure(sql.prefix(60).description, code) }

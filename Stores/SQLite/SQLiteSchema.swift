@@ -19,6 +19,17 @@ enum SQLiteSchema {
         ) WITHOUT ROWID;
         CREATE TABLE blobs(digest TEXT PRIMARY KEY, encoding TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE work_items(
+            id TEXT PRIMARY KEY, pool TEXT NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL, state TEXT NOT NULL,
+            attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT
+        );
+        CREATE INDEX work_items_claimable ON work_items(pool, state, seq);
+        CREATE INDEX work_items_worker ON work_items(worker) WHERE worker IS NOT NULL;
+        CREATE TABLE workers(
+            id TEXT PRIMARY KEY, capabilities TEXT NOT NULL, heartbeat_interval_ms INTEGER NOT NULL, last_heartbeat INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -77,3 +77,25 @@ extension Sequence {
         return result
     }
 }
+
+@Suite("SQLite work pool conformance")
+struct SQLiteWorkPoolTests {
+    @Test(arguments: WorkPoolConformance.checks.map(\.name))
+    func conformance(_ check: String) async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        try await WorkPoolConformance.run(check) { try SQLiteWorkPool(path: folder.path + "/\(UInt64.random(in: 0...UInt64.max)).db") }
+    }
+
+    @Test func poolsShareTheDatabaseWithTheStore() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path + "/both.db"
+        let store = try SQLiteStore(path: path)
+        let pool = try SQLiteWorkPool(path: path)
+        let session = try await Sessions(store: store).create(source: "t")
+        _ = try await pool.push(pool: "runs", payload: Data(session.id.rawValue.utf8), maxAttempts: 3, id: nil, now: Date())
+        let item = try #require(try await pool.claim(pool: "runs", worker: "w", lease: 30, now: Date()))
+        #expect(try await store.sessionInfo(try SessionID(String(decoding: item.payload, as: UTF8.self))) == session)
+    }
+}

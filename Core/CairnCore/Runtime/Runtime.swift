@@ -10,8 +10,8 @@ import Logging
 ///   runtime), the outputs are discarded and the handler is invoked again on the newer log, so two
 ///   runtimes never both append for the same event.
 /// - A failed invocation appends exactly one `error` entry and nothing else.
-/// - Sleeps are durable: ``wakeDueTimers()`` appends the `wake` for every due timer in the store,
-///   including timers set before a restart.
+/// - Sleeps are durable: ``wakeDueTimers(in:)`` appends the `wake` for every due timer of the
+///   selected sessions, including timers set before a restart.
 public struct Runtime: Sendable {
     /// The store the sessions live in.
     public let store: any Store
