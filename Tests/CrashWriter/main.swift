@@ -3,6 +3,8 @@
 //
 //   cairn-crash-writer crash STORE_URL SESSION   appends batches of 1-5 entries forever, printing "ack FIRST COUNT"
 //   cairn-crash-writer race STORE_URL SESSION NAME COUNT   appends COUNT entries named NAME-i, retrying CAS conflicts
+//   cairn-crash-writer claim DB_PATH POOL WORKER   claims from a SQLite work pool until it is empty,
+//                                                 completing each item and printing "claimed ID"
 // STORE_URL is file:///folder or sqlite:///folder/file.db.
 import CairnCore
 import CairnFileStore
@@ -24,6 +26,16 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count == 5, arguments[1] == "claim" {
+    let pool = try SQLiteWorkPool(path: arguments[2])
+    var output = ""
+    while let item = try await pool.claim(pool: arguments[3], worker: arguments[4], lease: 60, now: Date()) {
+        try await pool.complete(item: item.id, worker: arguments[4], now: Date())
+        output += "claimed \(item.id)\n"
+    }
+    FileHandle.standardOutput.write(Data(output.utf8))
+    exit(0)
+}
 guard arguments.count >= 4, let session = try? SessionID(arguments[3]) else {
     fail("usage: cairn-crash-writer crash|race STORE_URL SESSION [NAME COUNT]")
 }

@@ -8,11 +8,30 @@ public struct StoreRegistry: Sendable {
     /// Opens a store for a parsed URL; the flag says whether to create it if it does not exist yet.
     public typealias Factory = @Sendable (URL, _ create: Bool) throws -> any Store
 
+    /// Opens work pools and a worker registry for a parsed URL.
+    public typealias PoolFactory = @Sendable (URL) throws -> any WorkPool & WorkerRegistry
+
     private var factories: [String: Factory] = [:]
+    private var poolFactories: [String: PoolFactory] = [:]
 
     /// Creates a registry that knows `memory://` only.
     public init() {
         register(scheme: "memory") { _, _ in MemoryStore() }
+        registerPools(scheme: "memory") { _ in MemoryWorkPool() }
+    }
+
+    /// Registers (or replaces) the work pool factory for `scheme`.
+    public mutating func registerPools(scheme: String, factory: @escaping PoolFactory) {
+        poolFactories[scheme.lowercased()] = factory
+    }
+
+    /// Opens the work pools named by `text` (`sqlite:///var/cairn/cairn.db`).
+    /// - Throws: `CairnError.unsupportedStore` naming the schemes that have work pools.
+    public func openPools(_ text: String) throws -> any WorkPool & WorkerRegistry {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let factory = poolFactories[scheme] else {
+            throw CairnError.unsupportedStore("no work pools for '\(text)'; work pools live in: \(poolFactories.keys.sorted().map { "\($0)://..." }.joined(separator: ", "))")
+        }
+        return try factory(url)
     }
 
     /// Registers (or replaces) the factory for `scheme`.
