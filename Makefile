@@ -22,7 +22,9 @@ test: system-deps python-deps build
 
 ## make bench: release-mode benchmarks (stores, replay, process handler overhead).
 bench: system-deps python-deps
+	@$(PYTHON) -c 'import flatmachines' 2>/dev/null || $(PYTHON) -m pip install -q flatmachines==4.2.1
 	$(SWIFT) build -c release --product cairn-bench
+	$(SWIFT) build -c release --product cairn-crash-writer
 	.build/release/cairn-bench
 
 build:

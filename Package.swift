@@ -102,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "cairn-bench",
             dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnProcessHandler"],
-            path: "Tests/Bench"
+            path: "Tests/Bench",
+            exclude: ["flatmachines_claims.py"]
         ),
 
         // Tests.
