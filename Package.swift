@@ -42,11 +42,12 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Stores/CZstd"),
         .target(name: "CairnZstd", dependencies: ["CZstd"], path: "Stores/Zstd"),
 
-        // Stores.
+        // Stores. CairnFileIO holds the POSIX file helpers and the blob folder both file-backed stores use.
+        .target(name: "CairnFileIO", dependencies: ["CairnCore", "CairnZstd"], path: "Stores/FileIO"),
         .target(
             name: "CairnFileStore",
             dependencies: [
-                "CairnCore", "CairnZstd",
+                "CairnCore", "CairnFileIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Stores/File"
@@ -55,7 +56,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Stores/CSQLite"),
         .target(
             name: "CairnSQLiteStore",
-            dependencies: ["CairnCore", "CairnZstd", "CSQLite"],
+            dependencies: ["CairnCore", "CairnZstd", "CairnFileIO", "CSQLite"],
             path: "Stores/SQLite"
         ),
 

@@ -1,5 +1,5 @@
 import CairnCore
-import CairnZstd
+import CairnFileIO
 import Foundation
 import Logging
 import Synchronization
@@ -76,23 +76,23 @@ public final class FileStore: Store {
     // MARK: Blobs
 
     public func put(_ data: Data) async throws -> Digest {
-        try await BlockingIO.run { try BlobFiles(root: self.root).put(data) }
+        try await BlockingIO.run { try BlobFolder(root: self.root).put(data) }
     }
 
     public func get(_ digest: Digest) async throws -> Data {
-        try await BlockingIO.run { try BlobFiles(root: self.root).get(digest) }
+        try await BlockingIO.run { try BlobFolder(root: self.root).get(digest) }
     }
 
     public func getStored(_ digest: Digest) async throws -> StoredBlob {
-        try await BlockingIO.run { try BlobFiles(root: self.root).getStored(digest) }
+        try await BlockingIO.run { try BlobFolder(root: self.root).getStored(digest) }
     }
 
     public func contains(_ digest: Digest) async throws -> Bool {
-        BlobFiles(root: root).location(of: digest) != nil
+        BlobFolder(root: root).location(of: digest) != nil
     }
 
     public func storedEncoding(of digest: Digest) async throws -> String {
-        guard let location = BlobFiles(root: root).location(of: digest) else { throw CairnError.blobNotFound(digest) }
+        guard let location = BlobFolder(root: root).location(of: digest) else { throw CairnError.blobNotFound(digest) }
         return location.compressed ? "zstd" : ""
     }
 

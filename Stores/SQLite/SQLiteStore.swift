@@ -1,5 +1,6 @@
 import CSQLite
 import CairnCore
+import CairnFileIO
 import CairnZstd
 import Foundation
 import Synchronization
@@ -10,7 +11,8 @@ import Synchronization
 /// is durable); a busy timeout so several processes can share the file. Appends from concurrent
 /// tasks are group-committed: one writer thread takes every append waiting for it and commits
 /// them in one transaction, each under its own savepoint, with the compare-and-swap checked
-/// inside the transaction. Blobs are stored inline, zstd-compressed when that saves space.
+/// inside the transaction. Blobs are stored inline in the database, or (``BlobPlacement/external``)
+/// in a content-addressed folder beside it; zstd-compressed when that saves space either way.
 public final class SQLiteStore: Store {
     /// How durable a commit is before it is acknowledged.
     public enum Durability: String, Sendable {
@@ -20,15 +22,26 @@ public final class SQLiteStore: Store {
         case normal
     }
 
+    /// Where bodies are kept.
+    public enum BlobPlacement: String, Sendable {
+        /// In the database's `blobs` table: one file to back up.
+        case inline
+        /// In the folder `PATH.blobs/` beside the database, keeping the database small; bodies
+        /// stored inline earlier stay readable.
+        case external
+    }
+
     /// The database file.
     public let path: String
     private let writer: GroupCommitter
     private let readers: ReaderPool
+    private let blobFolder: BlobFolder?
 
     /// Opens (creating if `create` is true) the database at `path`.
     /// - Throws: `CairnError.invalidArgument` for a missing database when not creating, or one with a
     ///   newer schema; `CairnError.storage` for SQLite failures.
-    public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 10_000, create: Bool = true) throws {
+    public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 10_000,
+                blobs: BlobPlacement = .inline, create: Bool = true) throws {
         self.path = path
         if create {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -40,11 +53,12 @@ public final class SQLiteStore: Store {
         let connection = try SQLiteConnection(path: path, create: create)
         try connection.execute(setup)
         try SQLiteSchema.migrate(connection)
+        blobFolder = blobs == .external ? try BlobFolder.create(root: path + ".blobs") : nil
         writer = GroupCommitter(connection: connection)
         readers = ReaderPool(path: path, setup: setup)
     }
 
-    /// Opens the store named by a `sqlite://` URL: `sqlite:///abs/path.db?durability=normal&busy_timeout=5000`.
+    /// Opens the store named by a `sqlite://` URL: `sqlite:///abs/path.db?durability=normal&busy_timeout=5000&blobs=external`.
     /// - Throws: `CairnError.unsupportedStore` for a malformed URL; as `init(path:)`.
     public convenience init(url: URL, create: Bool = true) throws {
         guard url.scheme?.lowercased() == "sqlite", !url.path.isEmpty else {
@@ -52,6 +66,7 @@ public final class SQLiteStore: Store {
         }
         var durability = Durability.full
         var timeout = 10_000
+        var placement = BlobPlacement.inline
         for item in URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? [] {
             switch item.name {
             case "durability", "synchronous":
@@ -64,13 +79,18 @@ public final class SQLiteStore: Store {
                     throw CairnError.unsupportedStore("busy_timeout must be milliseconds, not '\(item.value ?? "")'")
                 }
                 timeout = value
+            case "blobs":
+                guard let value = item.value.flatMap({ BlobPlacement(rawValue: $0.lowercased()) }) else {
+                    throw CairnError.unsupportedStore("blobs must be inline or external, not '\(item.value ?? "")'")
+                }
+                placement = value
             default:
-                throw CairnError.unsupportedStore("unknown sqlite store option '\(item.name)' (known: durability, busy_timeout)")
+                throw CairnError.unsupportedStore("unknown sqlite store option '\(item.name)' (known: durability, busy_timeout, blobs)")
             }
         }
         var path = url.path
         if let host = url.host, !host.isEmpty, host != "localhost" { path = host + path }
-        try self.init(path: path, durability: durability, busyTimeoutMilliseconds: timeout, create: create)
+        try self.init(path: path, durability: durability, busyTimeoutMilliseconds: timeout, blobs: placement, create: create)
     }
 
     deinit {
@@ -80,6 +100,7 @@ public final class SQLiteStore: Store {
     // MARK: Blobs
 
     public func put(_ data: Data) async throws -> Digest {
+        if let blobFolder { return try await BlockingIO.run { try blobFolder.put(data) } }
         let digest = Digest(of: data)
         var bytes = data, encoding = ""
         if data.count >= 128, let compressed = try? Zstd.compress(data), compressed.count < data.count - data.count / 16 {
@@ -94,7 +115,8 @@ public final class SQLiteStore: Store {
     }
 
     public func getStored(_ digest: Digest) async throws -> StoredBlob {
-        try await readers.read { connection in
+        if let blobFolder, blobFolder.location(of: digest) != nil { return try await BlockingIO.run { try blobFolder.getStored(digest) } }
+        return try await readers.read { connection in
             let statement = try connection.cached("SELECT encoding, data FROM blobs WHERE digest = ?")
             try statement.bind([.text(digest.hex)])
             defer { statement.reset() }
@@ -114,7 +136,8 @@ public final class SQLiteStore: Store {
     }
 
     public func contains(_ digest: Digest) async throws -> Bool {
-        try await readers.read { connection in
+        if let blobFolder, blobFolder.location(of: digest) != nil { return true }
+        return try await readers.read { connection in
             let statement = try connection.cached("SELECT 1 FROM blobs WHERE digest = ?")
             try statement.bind([.text(digest.hex)])
             defer { statement.reset() }
@@ -123,7 +146,8 @@ public final class SQLiteStore: Store {
     }
 
     public func storedEncoding(of digest: Digest) async throws -> String {
-        try await readers.read { connection in
+        if let location = blobFolder?.location(of: digest) { return location.compressed ? "zstd" : "" }
+        return try await readers.read { connection in
             let statement = try connection.cached("SELECT encoding FROM blobs WHERE digest = ?")
             try statement.bind([.text(digest.hex)])
             defer { statement.reset() }

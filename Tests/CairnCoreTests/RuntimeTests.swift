@@ -129,7 +129,7 @@ struct RuntimeTests {
     }
 
     @Test func twoRuntimesNeverBothAnswerTheSameEvent() async throws {
-        for _ in 0..<25 {
+        for _ in 0..<200 {
             let session = try await sessions.create(source: "test")
             try await sessions.push(Data("x".utf8), header: ObjectHeader(contentType: "text/plain"), to: session.id, source: "test")
             let a = Runtime(store: store, handler: EchoHandler(), clock: clock)

@@ -20,12 +20,40 @@ struct SQLiteStoreTests {
         try await StoreConformance.run(check, on: fixture)
     }
 
+    @Test(arguments: StoreConformance.checks.map(\.name).filter { $0.contains("blob") || $0.contains("shared") })
+    func conformanceWithExternalBlobs(_ check: String) async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let fixture = StoreFixture(
+            make: { try SQLiteStore(path: folder.path + "/\(UInt64.random(in: 0...UInt64.max)).db", blobs: .external) },
+            reopen: { store in
+                guard let sqlite = store as? SQLiteStore else { throw CairnError.invalidArgument("not a SQLite store") }
+                return try SQLiteStore(path: sqlite.path, blobs: .external)
+            })
+        try await StoreConformance.run(check, on: fixture)
+    }
+
+    @Test func externalBlobsLiveBesideTheDatabaseAndInlineOnesStayReadable() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path + "/mixed.db"
+        let inlineDigest = try await SQLiteStore(path: path).put(Data("stored inline".utf8))
+        let external = try SQLiteStore(path: path, blobs: .external)
+        let body = Data(String(repeating: "beside the database ", count: 500).utf8)
+        let digest = try await external.put(body)
+        #expect(FileManager.default.fileExists(atPath: path + ".blobs/blobs/\(digest.hex.prefix(2))/\(digest.hex).zst"))
+        #expect(try await external.get(digest) == body)
+        #expect(try await external.get(inlineDigest) == Data("stored inline".utf8))
+        let url = try #require(URL(string: "sqlite://\(path)?blobs=external"))
+        #expect(try await SQLiteStore(url: url).get(digest) == body)
+    }
+
     @Test func urlsAndOptionsAreParsedAndBadOnesNamed() throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
         let good = try #require(URL(string: "sqlite://\(folder.path)/a.db?durability=normal&busy_timeout=2000"))
         #expect(try SQLiteStore(url: good).path == folder.path + "/a.db")
-        for bad in ["sqlite://\(folder.path)/b.db?durability=sometimes", "sqlite://\(folder.path)/b.db?busy_timeout=soon", "sqlite://\(folder.path)/b.db?colour=red"] {
+        for bad in ["sqlite://\(folder.path)/b.db?durability=sometimes", "sqlite://\(folder.path)/b.db?busy_timeout=soon", "sqlite://\(folder.path)/b.db?colour=red", "sqlite://\(folder.path)/b.db?blobs=cloud"] {
             let url = try #require(URL(string: bad))
             #expect(throws: CairnError.self) { try SQLiteStore(url: url) }
         }

@@ -70,6 +70,8 @@ public struct Runtime: Sendable {
                 continue
             }
             let entries = try await log.entries(of: id)
+            // The log may have moved on (another runtime answered) between the head and this read.
+            guard Runtime.isPending(entries.last) else { continue }
             let invocation = Invocation(session: head.info, entries: entries, blobs: store)
             report.invocations += 1
             do {

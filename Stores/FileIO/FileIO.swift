@@ -7,20 +7,25 @@ import Glibc
 import Darwin
 #endif
 
-/// Thin, checked wrappers over POSIX file calls. Every failure becomes a `CairnError.storage`
-/// naming the operation, the path and the system's reason.
-enum FileIO {
-    static func failure(_ operation: String, _ path: String, _ code: Int32 = errno) -> CairnError {
+/// Thin, checked wrappers over POSIX file calls, shared by the stores that keep files. Every
+/// failure becomes a `CairnError.storage` naming the operation, the path and the system's reason.
+public enum FileIO {
+    /// The storage error for a failed system call: the operation, the path and the system's reason.
+    public static func failure(_ operation: String, _ path: String, _ code: Int32 = errno) -> CairnError {
         .storage("\(operation) \(path): \(String(cString: strerror(code)))")
     }
 
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
+    /// Opens `path` with close-on-exec added to `flags`.
+    /// - Throws: `CairnError.storage`.
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
         let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
         if fd < 0 { throw failure("open", path) }
         return fd
     }
 
-    static func writeAll(_ fd: Int32, _ data: Data, at offset: Int64, path: String) throws {
+    /// Writes all of `data` at `offset`, retrying short writes and EINTR.
+    /// - Throws: `CairnError.storage`.
+    public static func writeAll(_ fd: Int32, _ data: Data, at offset: Int64, path: String) throws {
         try data.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
@@ -34,7 +39,9 @@ enum FileIO {
         }
     }
 
-    static func read(_ fd: Int32, from offset: Int64, count: Int, path: String) throws -> Data {
+    /// Reads up to `count` bytes at `offset` (fewer at the end of the file).
+    /// - Throws: `CairnError.storage`.
+    public static func read(_ fd: Int32, from offset: Int64, count: Int, path: String) throws -> Data {
         var data = Data(count: count)
         let got = try data.withUnsafeMutableBytes { raw -> Int in
             var done = 0
@@ -53,36 +60,46 @@ enum FileIO {
         return data
     }
 
-    static func size(_ fd: Int32, path: String) throws -> Int64 {
+    /// The file's size.
+    /// - Throws: `CairnError.storage`.
+    public static func size(_ fd: Int32, path: String) throws -> Int64 {
         var info = stat()
         if fstat(fd, &info) != 0 { throw failure("stat", path) }
         return Int64(info.st_size)
     }
 
-    static func sync(_ fd: Int32, path: String) throws {
+    /// `fdatasync`: the file's data (and size) are durable on return.
+    /// - Throws: `CairnError.storage`.
+    public static func sync(_ fd: Int32, path: String) throws {
         if fdatasync(fd) != 0 { throw failure("fsync", path) }
     }
 
     /// fsyncs a directory so that a rename or create inside it is durable.
-    static func syncDirectory(_ path: String) throws {
+    /// - Throws: `CairnError.storage`.
+    public static func syncDirectory(_ path: String) throws {
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         if fsync(fd) != 0 { throw failure("fsync", path) }
     }
 
-    static func lock(_ fd: Int32, path: String) throws {
+    /// Takes an exclusive `flock`, waiting for it; closing the descriptor releases it.
+    /// - Throws: `CairnError.storage`.
+    public static func lock(_ fd: Int32, path: String) throws {
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             throw failure("lock", path)
         }
     }
 
-    static func makeDirectory(_ path: String) throws {
+    /// Creates a directory unless it exists.
+    /// - Throws: `CairnError.storage`.
+    public static func makeDirectory(_ path: String) throws {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("mkdir", path) }
     }
 
-    /// Writes `data` to a new temporary file in `tmpDirectory`, fsyncs it and returns its path.
-    static func writeTemporary(_ data: Data, in tmpDirectory: String) throws -> String {
+    /// Writes `data` to a new file in `tmpDirectory`, fsyncs it and returns its path.
+    /// - Throws: `CairnError.storage`.
+    public static func writeTemporary(_ data: Data, in tmpDirectory: String) throws -> String {
         let path = tmpDirectory + "/" + UUID().uuidString
         let fd = try open(path, O_WRONLY | O_CREAT | O_EXCL)
         defer { close(fd) }
@@ -91,8 +108,9 @@ enum FileIO {
         return path
     }
 
-    /// Atomically replaces `path` with `data` (write temporary, fsync, rename, fsync directory).
-    static func writeAtomically(_ data: Data, to path: String, tmpDirectory: String) throws {
+    /// Atomically replaces `path` with `data`: write a temporary file, fsync, rename, fsync the directory.
+    /// - Throws: `CairnError.storage`.
+    public static func writeAtomically(_ data: Data, to path: String, tmpDirectory: String) throws {
         let temporary = try writeTemporary(data, in: tmpDirectory)
         if rename(temporary, path) != 0 {
             let code = errno
@@ -102,11 +120,14 @@ enum FileIO {
         try syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
-    static func exists(_ path: String) -> Bool {
+    /// Whether `path` exists.
+    public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
 
-    static func readFile(_ path: String) throws -> Data? {
+    /// The whole file, or nil if it does not exist.
+    /// - Throws: `CairnError.storage` for other failures.
+    public static func readFile(_ path: String) throws -> Data? {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -116,7 +137,9 @@ enum FileIO {
         return try read(fd, from: 0, count: Int(try size(fd, path: path)), path: path)
     }
 
-    static func listDirectory(_ path: String) throws -> [String] {
+    /// The names in a directory.
+    /// - Throws: `CairnError.storage`.
+    public static func listDirectory(_ path: String) throws -> [String] {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {

@@ -2,29 +2,49 @@ import CairnCore
 import CairnZstd
 import Foundation
 
-/// Content-addressed bodies under `blobs/`: zstd-compressed when that saves at least 1/16th.
-struct BlobFiles {
-    let root: String
+/// Content-addressed bodies in a folder: `ROOT/blobs/ab/abcdef…` (raw) or `….zst` (zstd), written
+/// through `ROOT/tmp`. zstd is used when a body of at least 128 bytes shrinks by at least 1/16th.
+/// Blobs are durable (temporary file, fsync, rename, directory fsync) when `put` returns, and
+/// verified against their digest when read.
+public struct BlobFolder: Sendable {
+    /// The folder holding `blobs/` and `tmp/`.
+    public let root: String
     static let compressionThreshold = 128
+
+    /// A blob folder in `root` (which must contain `blobs/` and `tmp/`, see ``create(root:)``).
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// Creates `root`, `root/blobs` and `root/tmp` if missing.
+    /// - Throws: `CairnError.storage`.
+    public static func create(root: String) throws -> BlobFolder {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileIO.makeDirectory(root + "/blobs")
+        try FileIO.makeDirectory(root + "/tmp")
+        return BlobFolder(root: root)
+    }
 
     private func base(_ digest: Digest) -> String {
         "\(root)/blobs/\(digest.hex.prefix(2))/\(digest.hex)"
     }
 
     /// The path of the stored blob and whether it is compressed, or nil if absent.
-    func location(of digest: Digest) -> (path: String, compressed: Bool)? {
+    public func location(of digest: Digest) -> (path: String, compressed: Bool)? {
         let raw = base(digest)
         if FileIO.exists(raw) { return (raw, false) }
         if FileIO.exists(raw + ".zst") { return (raw + ".zst", true) }
         return nil
     }
 
-    func put(_ data: Data) throws -> Digest {
+    /// Stores `data` (idempotently) and returns its digest; durable on return.
+    /// - Throws: `CairnError.storage`.
+    public func put(_ data: Data) throws -> Digest {
         let digest = Digest(of: data)
         if location(of: digest) != nil { return digest }
         var bytes = data
         var path = base(digest)
-        if data.count >= BlobFiles.compressionThreshold,
+        if data.count >= BlobFolder.compressionThreshold,
            let compressed = try? Zstd.compress(data), compressed.count < data.count - data.count / 16 {
             bytes = compressed
             path += ".zst"
@@ -38,14 +58,18 @@ struct BlobFiles {
         return digest
     }
 
-    func getStored(_ digest: Digest) throws -> StoredBlob {
+    /// The blob as stored.
+    /// - Throws: `CairnError.blobNotFound`, `CairnError.storage`.
+    public func getStored(_ digest: Digest) throws -> StoredBlob {
         guard let (path, compressed) = location(of: digest), let bytes = try FileIO.readFile(path) else {
             throw CairnError.blobNotFound(digest)
         }
         return StoredBlob(bytes: bytes, encoding: compressed ? "zstd" : "")
     }
 
-    func get(_ digest: Digest) throws -> Data {
+    /// The decoded blob, verified against its digest.
+    /// - Throws: `CairnError.blobNotFound`, `CairnError.corrupt`, `CairnError.storage`.
+    public func get(_ digest: Digest) throws -> Data {
         let stored = try getStored(digest)
         var data = stored.bytes
         if stored.encoding == "zstd" {
