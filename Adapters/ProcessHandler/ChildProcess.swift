@@ -44,6 +44,7 @@ struct ChildProcess {
         // Creating close-on-exec pipes and spawning happen under one lock, so a child spawned
         // concurrently by another invocation can never inherit this one's pipe ends.
         let (pid, input, output, errors) = try Self.spawnLock.withLock { _ in
+            Self.closeOnExecEverything()
             let input = try Self.makePipe(), output = try Self.makePipe(), errors = try Self.makePipe()
             do {
                 let pid = try spawn(stdin: input[0], stdout: output[1], stderr: errors[1])
@@ -118,6 +119,18 @@ struct ChildProcess {
     }
 
     private static let spawnLock = Mutex(())
+
+    /// Marks every open descriptor above stderr close-on-exec, so a handler inherits only its
+    /// three pipes — not the object server's socket or the store's files, which would otherwise
+    /// keep them open (and a handler orphaned by a killed runtime waiting) after the runtime dies.
+    private static func closeOnExecEverything() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
 
     private static func makePipe() throws -> [Int32] {
         var fds: [Int32] = [-1, -1]

@@ -31,7 +31,7 @@ public struct CairnCommand: AsyncParsableCommand {
 /// `-b STORE_URL`, shared by every command.
 struct StoreOption: ParsableArguments {
     @Option(name: [.customShort("b"), .customLong("store")], help: ArgumentHelp(
-        "The store URL: file:///path (the default, .cairn/store), memory://, or a plain folder path.",
+        "The store URL: file:///path (the default, .cairn/store), sqlite:///path/to/cairn.db, memory://, or a plain folder path.",
         valueName: "STORE_URL"))
     var store: String?
 }

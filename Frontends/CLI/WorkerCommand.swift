@@ -28,12 +28,13 @@ struct WorkerCommand: AsyncParsableCommand {
         if command.isEmpty { throw ValidationError("give the handler command after --, e.g. cairn worker --pool main -- python3 handler.py") }
         if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        if maxInvocations < 1 { throw ValidationError("--max-invocations must be at least 1") }
         if !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
     func run() async throws {
         let context = try CLIContext(storeFlag: storeOption.store)
-        guard let poolsURL = poolDB ?? (context.storeURL.hasPrefix("sqlite:") ? context.storeURL : nil) else {
+        guard let poolsURL = poolDB ?? (context.storeURL.hasPrefix("sqlite:") ? context.storeURL : nil), poolsURL.hasPrefix("sqlite:") else {
             throw CairnError.invalidArgument("work pools need a SQLite database: use a sqlite:// store or pass --pool-db sqlite:///path/to/pools.db")
         }
         let pools = try CairnCommand.registry.openPools(poolsURL)

@@ -16,5 +16,5 @@ LoggingSystem.bootstrap { label in
 var registry = StoreRegistry()
 registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
 registry.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
-registry.registerPools(scheme: "sqlite") { url in try SQLiteWorkPool(path: url.path) }
+registry.registerPools(scheme: "sqlite") { url in try SQLiteWorkPool(url: url) }
 await CairnCommand.main(registry: registry)

@@ -43,17 +43,7 @@ public final class FileStore: Store {
         for folder in ["blobs", "sessions", "timers", "tmp"] {
             try FileIO.makeDirectory(standardized + "/" + folder)
         }
-        removeStaleTemporaries()
-    }
-
-    private func removeStaleTemporaries() {
-        let cutoff = Date().addingTimeInterval(-3600)
-        for name in (try? FileIO.listDirectory(tmp)) ?? [] {
-            let path = tmp + "/" + name
-            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < cutoff {
-                try? FileManager.default.removeItem(atPath: path)
-            }
-        }
+        BlobFolder(root: standardized).removeStaleTemporaries()
     }
 
     /// Opens the store named by a `file://` URL (`file:///abs/path`; `file://rel/path` is relative to the working directory).

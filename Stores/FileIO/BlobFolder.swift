@@ -18,11 +18,27 @@ public struct BlobFolder: Sendable {
 
     /// Creates `root`, `root/blobs` and `root/tmp` if missing.
     /// - Throws: `CairnError.storage`.
+    /// Files left in `tmp/` by writers that crashed more than an hour ago are removed.
     public static func create(root: String) throws -> BlobFolder {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileIO.makeDirectory(root + "/blobs")
         try FileIO.makeDirectory(root + "/tmp")
-        return BlobFolder(root: root)
+        let folder = BlobFolder(root: root)
+        folder.removeStaleTemporaries()
+        return folder
+    }
+
+    /// Removes what crashed writers left in `tmp/` more than an hour ago (younger files may belong
+    /// to writers still running in other processes).
+    public func removeStaleTemporaries() {
+        let tmp = root + "/tmp"
+        let cutoff = Date().addingTimeInterval(-3600)
+        for name in (try? FileIO.listDirectory(tmp)) ?? [] {
+            let path = tmp + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < cutoff {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
     }
 
     private func base(_ digest: Digest) -> String {

@@ -25,6 +25,8 @@ enum SQLiteSchema {
             attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT
         );
         CREATE INDEX work_items_claimable ON work_items(pool, state, seq);
+        CREATE INDEX work_items_lapsed ON work_items(pool, state, lease_until);
+        CREATE INDEX work_items_seq ON work_items(seq);
         CREATE INDEX work_items_worker ON work_items(worker) WHERE worker IS NOT NULL;
         CREATE TABLE workers(
             id TEXT PRIMARY KEY, capabilities TEXT NOT NULL, heartbeat_interval_ms INTEGER NOT NULL, last_heartbeat INTEGER NOT NULL

@@ -36,6 +36,7 @@ public final class SQLiteStore: Store {
     private let writer: GroupCommitter
     private let readers: ReaderPool
     private let blobFolder: BlobFolder?
+    private let writesExternally: Bool
 
     /// Opens (creating if `create` is true) the database at `path`.
     /// - Throws: `CairnError.invalidArgument` for a missing database when not creating, or one with a
@@ -53,44 +54,23 @@ public final class SQLiteStore: Store {
         let connection = try SQLiteConnection(path: path, create: create)
         try connection.execute(setup)
         try SQLiteSchema.migrate(connection)
-        blobFolder = blobs == .external ? try BlobFolder.create(root: path + ".blobs") : nil
+        let folder = path + ".blobs"
+        if blobs == .external {
+            blobFolder = create || FileManager.default.fileExists(atPath: folder) ? try BlobFolder.create(root: folder) : nil
+        } else {
+            // Bodies written earlier with blobs=external stay readable.
+            blobFolder = FileManager.default.fileExists(atPath: folder) ? BlobFolder(root: folder) : nil
+        }
+        writesExternally = blobs == .external
         writer = GroupCommitter(connection: connection)
         readers = ReaderPool(path: path, setup: setup)
     }
 
     /// Opens the store named by a `sqlite://` URL: `sqlite:///abs/path.db?durability=normal&busy_timeout=5000&blobs=external`.
-    /// - Throws: `CairnError.unsupportedStore` for a malformed URL; as `init(path:)`.
+    /// - Throws: `CairnError.unsupportedStore` for a malformed URL or option; as `init(path:)`.
     public convenience init(url: URL, create: Bool = true) throws {
-        guard url.scheme?.lowercased() == "sqlite", !url.path.isEmpty else {
-            throw CairnError.unsupportedStore("'\(url.absoluteString)' is not a sqlite:///path/to/file.db URL")
-        }
-        var durability = Durability.full
-        var timeout = 10_000
-        var placement = BlobPlacement.inline
-        for item in URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? [] {
-            switch item.name {
-            case "durability", "synchronous":
-                guard let value = item.value.flatMap({ Durability(rawValue: $0.lowercased()) }) else {
-                    throw CairnError.unsupportedStore("durability must be full or normal, not '\(item.value ?? "")'")
-                }
-                durability = value
-            case "busy_timeout":
-                guard let value = item.value.flatMap(Int.init), value >= 0 else {
-                    throw CairnError.unsupportedStore("busy_timeout must be milliseconds, not '\(item.value ?? "")'")
-                }
-                timeout = value
-            case "blobs":
-                guard let value = item.value.flatMap({ BlobPlacement(rawValue: $0.lowercased()) }) else {
-                    throw CairnError.unsupportedStore("blobs must be inline or external, not '\(item.value ?? "")'")
-                }
-                placement = value
-            default:
-                throw CairnError.unsupportedStore("unknown sqlite store option '\(item.name)' (known: durability, busy_timeout, blobs)")
-            }
-        }
-        var path = url.path
-        if let host = url.host, !host.isEmpty, host != "localhost" { path = host + path }
-        try self.init(path: path, durability: durability, busyTimeoutMilliseconds: timeout, blobs: placement, create: create)
+        let parsed = try SQLiteURL(url)
+        try self.init(path: parsed.path, durability: parsed.durability, busyTimeoutMilliseconds: parsed.busyTimeout, blobs: parsed.blobs, create: create)
     }
 
     deinit {
@@ -100,7 +80,7 @@ public final class SQLiteStore: Store {
     // MARK: Blobs
 
     public func put(_ data: Data) async throws -> Digest {
-        if let blobFolder { return try await BlockingIO.run { try blobFolder.put(data) } }
+        if writesExternally, let blobFolder { return try await BlockingIO.run { try blobFolder.put(data) } }
         let digest = Digest(of: data)
         var bytes = data, encoding = ""
         if data.count >= 128, let compressed = try? Zstd.compress(data), compressed.count < data.count - data.count / 16 {

@@ -16,10 +16,18 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
     /// - Throws: `CairnError.storage` for SQLite failures; `CairnError.invalidArgument` for a newer schema.
     public init(path: String, busyTimeoutMilliseconds: Int = 10_000) throws {
         self.path = path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let connection = try SQLiteConnection(path: path, create: true)
         try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=\(busyTimeoutMilliseconds);")
         try SQLiteSchema.migrate(connection)
         self.connection = Mutex(connection)
+    }
+
+    /// Opens the pools in the database named by a `sqlite://` URL (the same URL as the store's).
+    /// - Throws: `CairnError.unsupportedStore` for a malformed URL or option; as `init(path:)`.
+    public convenience init(url: URL) throws {
+        let parsed = try SQLiteURL(url)
+        try self.init(path: parsed.path, busyTimeoutMilliseconds: parsed.busyTimeout)
     }
 
     private func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
@@ -77,19 +85,18 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
     public func claim(pool: String, worker: String, lease: TimeInterval, now: Date) async throws -> WorkItem? {
         let nowMillis = Timestamps.milliseconds(now)
         return try await transaction { connection in
-            let next = try connection.cached("""
-                SELECT \(Self.columns) FROM work_items
-                WHERE pool = ? AND (state = 'pending' OR (state = 'claimed' AND lease_until <= ?))
-                ORDER BY seq LIMIT 1
-                """)
+            // Two index range scans (pending; claimed with a lapsed lease), oldest of the two.
+            let pending = try connection.cached("SELECT \(Self.columns), seq FROM work_items WHERE pool = ? AND state = 'pending' ORDER BY seq LIMIT 1")
+            let lapsed = try connection.cached(
+                "SELECT \(Self.columns), seq FROM work_items WHERE pool = ? AND state = 'claimed' AND lease_until <= ? ORDER BY seq LIMIT 1")
+            func first(_ statement: SQLiteConnection.Statement, _ values: [SQLiteConnection.Statement.Value]) throws -> (WorkItem, Int64)? {
+                try statement.bind(values)
+                defer { statement.reset() }
+                return try statement.step() ? (Self.item(from: statement), statement.int(9)) : nil
+            }
             while true {
-                try next.bind([.text(pool), .int(nowMillis)])
-                guard try next.step() else {
-                    next.reset()
-                    return nil
-                }
-                var item = Self.item(from: next)
-                next.reset()
+                let candidates = [try first(pending, [.text(pool)]), try first(lapsed, [.text(pool), .int(nowMillis)])].compactMap { $0 }
+                guard var item = candidates.min(by: { $0.1 < $1.1 })?.0 else { return nil }
                 if item.state == .claimed && item.attempts >= item.maxAttempts {
                     item.state = .deadLettered
                     item.lastError = item.lastError ?? "abandoned by worker \(item.worker ?? "?") \(item.attempts) times"

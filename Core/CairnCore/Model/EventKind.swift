@@ -20,6 +20,8 @@ public enum EventKind: Sendable, Hashable, Codable, CustomStringConvertible {
     case finish
     /// An invocation failed; the body describes why.
     case error
+    /// A journaled step of a durable workflow: its recorded result (see Docs/workflows.md).
+    case step
     /// A kind this version does not know, kept verbatim.
     case other(String)
 
@@ -34,6 +36,7 @@ public enum EventKind: Sendable, Hashable, Codable, CustomStringConvertible {
         case .sleep: "sleep"
         case .finish: "finish"
         case .error: "error"
+        case .step: "step"
         case .other(let name): name
         }
     }
@@ -49,6 +52,7 @@ public enum EventKind: Sendable, Hashable, Codable, CustomStringConvertible {
         case "sleep": self = .sleep
         case "finish": self = .finish
         case "error": self = .error
+        case "step": self = .step
         default: self = .other(name)
         }
     }
@@ -56,7 +60,7 @@ public enum EventKind: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Whether the entry is a control entry (hidden by `cairn log` unless `-A`).
     public var isControl: Bool {
         switch self {
-        case .push: false
+        case .push, .step: false
         default: true
         }
     }

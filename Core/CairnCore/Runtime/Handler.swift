@@ -8,15 +8,19 @@ public struct Invocation: Sendable {
     public var entries: [Entry]
     /// Where the entries' bodies can be read.
     public var blobs: any BlobStore
+    /// Appends records durably while the invocation runs (the step boundary), when the runtime
+    /// provides one. The invocation's final outputs are then appended after its records.
+    public var journal: Journal?
 
     /// The log length the invocation saw; its outputs are appended only if the log is still this long.
     public var snapshot: Int { entries.count }
 
     /// Creates an invocation.
-    public init(session: SessionInfo, entries: [Entry], blobs: any BlobStore) {
+    public init(session: SessionInfo, entries: [Entry], blobs: any BlobStore, journal: Journal? = nil) {
         self.session = session
         self.entries = entries
         self.blobs = blobs
+        self.journal = journal
     }
 }
 

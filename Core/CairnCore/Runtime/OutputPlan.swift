@@ -33,7 +33,10 @@ struct OutputPlan: Sendable {
             var event = EventKind.push
             switch ContentTypes.mediaType(header.contentType) {
             case ContentTypes.pause:
-                if let durationText = header.metadata[MetadataKeys.duration] {
+                if header.metadata[MetadataKeys.duration] == nil, let untilText = header.metadata[MetadataKeys.until] {
+                    guard Timestamps.parse(untilText) != nil else { throw invalid("'\(untilText.prefix(60))' is not an RFC 3339 time") }
+                    event = .sleep
+                } else if let durationText = header.metadata[MetadataKeys.duration] {
                     let seconds: TimeInterval
                     do { seconds = try GoDuration.parse(durationText) } catch { throw invalid("\(error)") }
                     event = .sleep
@@ -43,6 +46,11 @@ struct OutputPlan: Sendable {
                 }
             case ContentTypes.finish:
                 event = .finish
+            case StepRecord.contentType:
+                guard header.metadata["position"] != nil, header.metadata["kind"].flatMap(StepKind.init(rawValue:)) != nil else {
+                    throw invalid("a step record needs metadata 'position' and a known 'kind'")
+                }
+                event = .step
             default:
                 break
             }

@@ -72,24 +72,27 @@ public struct Runtime: Sendable {
             let entries = try await log.entries(of: id)
             // The log may have moved on (another runtime answered) between the head and this read.
             guard Runtime.isPending(entries.last) else { continue }
-            let invocation = Invocation(session: head.info, entries: entries, blobs: store)
+            let journal = Journal(store: store, session: id, length: entries.count)
+            let invocation = Invocation(session: head.info, entries: entries, blobs: store, journal: journal)
             report.invocations += 1
             do {
                 let outputs = try await handler.invoke(invocation)
                 try Task.checkCancellation()
                 let plan = try await OutputPlan.prepare(
                     outputs, for: id, snapshot: entries.count, store: store, fetchers: fetchers, now: clock.now())
-                try await commit(plan, session: id, snapshot: entries.count, into: &report)
+                try await commit(plan, session: id, snapshot: await journal.length, into: &report)
             } catch let failure as HandlerFailure {
                 logger.info("invocation failed", metadata: ["session": "\(id)", "error": "\(failure.report.message)"])
-                try await recordFailure(failure.report, session: id, snapshot: entries.count)
+                try await recordFailure(failure.report, session: id, snapshot: await journal.length)
+            } catch let restart as InvocationRestart {
+                logger.debug("invoking again", metadata: ["session": "\(id)", "reason": "\(restart.reason)"])
             } catch let error as CancellationError {
                 throw error
             } catch let error as CairnError {
                 throw error
             } catch {
                 let report = ErrorReport(message: "handler error: \(error)", kind: "handler", snapshot: entries.count)
-                try await recordFailure(report, session: id, snapshot: entries.count)
+                try await recordFailure(report, session: id, snapshot: await journal.length)
             }
         }
     }

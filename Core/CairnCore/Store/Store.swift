@@ -42,6 +42,13 @@ public protocol BlobStore: Sendable {
 }
 
 extension BlobStore {
+    /// The decoded body of `entry`, or empty data for an entry without one.
+    /// - Throws: `CairnError.blobNotFound`, `CairnError.corrupt`.
+    public func body(of entry: Entry) async throws -> Data {
+        guard let digest = entry.digest else { return Data() }
+        return try await get(digest)
+    }
+
     /// Default: blobs are stored decoded.
     public func storedEncoding(of digest: Digest) async throws -> String {
         guard try await contains(digest) else { throw CairnError.blobNotFound(digest) }

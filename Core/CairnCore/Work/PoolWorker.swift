@@ -51,8 +51,8 @@ public struct PoolWorker: Sendable {
 
     private var now: Date { runtime.clock.now() }
 
-    /// Works until cancelled, or — with `untilIdle` — until no session is pending and the pool has nothing claimable.
-    /// Returns how many items this worker completed.
+    /// Works until cancelled, or — with `untilIdle` — until the pool has nothing claimable or held.
+    /// Returns how many items this worker worked on.
     /// - Throws: store and pool errors on registration; errors of a pass are logged and retried.
     @discardableResult
     public func run(untilIdle: Bool = false) async throws -> Int {
@@ -79,7 +79,12 @@ public struct PoolWorker: Sendable {
 
     /// One pass; returns whether an item was worked on.
     func pass() async throws -> Bool {
-        try await pools.heartbeat(worker: options.workerID, now: now)
+        do {
+            try await pools.heartbeat(worker: options.workerID, now: now)
+        } catch WorkPoolError.itemNotFound {
+            // Reaped while it was busy or paused: register again and carry on.
+            try await pools.register(WorkerRecord(id: options.workerID, capabilities: [options.pool], heartbeatInterval: options.lease / 3, lastHeartbeat: now))
+        }
         let reaped = try await pools.reapStale(now: now, releasingIn: pools)
         if !reaped.isEmpty { logger.notice("reaped stale workers", metadata: ["workers": "\(reaped)"]) }
         try await dispatch()
@@ -111,10 +116,12 @@ public struct PoolWorker: Sendable {
         }
     }
 
+    /// Nothing claimable or held in the pool right after a dispatch: every pending session has an
+    /// item, so none is waiting (a session whose item was dead-lettered is given up on).
     private func isIdle() async throws -> Bool {
+        try await dispatch()
         let size = try await pools.size(pool: options.pool, now: now)
-        guard size.pending == 0 && size.claimed == 0 else { return false }
-        return try await runtime.pendingSessions(in: .all).isEmpty
+        return size.pending == 0 && size.claimed == 0
     }
 
     private func withLeaseKeptAlive<T: Sendable>(_ item: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
@@ -124,6 +131,7 @@ public struct PoolWorker: Sendable {
                 while true {
                     try await Task.sleep(for: .milliseconds(Int(options.lease * 1000 / 3)))
                     try await pools.heartbeat(item: item, worker: options.workerID, lease: options.lease, now: now)
+                    try? await pools.heartbeat(worker: options.workerID, now: now)
                 }
             }
             defer { group.cancelAll() }

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A durable workflow: ordinary async Swift whose effects go through its ``WorkflowContext``.
+///
+/// ```swift
+/// struct Greeting: Workflow {
+///     func run(_ context: WorkflowContext, _ input: String) async throws -> String {
+///         let name = try await context.step("look up") { try await directory.name(for: input) }
+///         try await context.sleep(for: .seconds(60))
+///         return try await context.step("greet") { try await mailer.send("Hello, \(name)") }
+///     }
+/// }
+/// ```
+///
+/// After a crash or a restart the run replays from the top: recorded steps return their results
+/// without running again, and execution continues from the first step without a record.
+public protocol Workflow: Sendable {
+    /// The input: the session's push named `input` (or its first unnamed push), decoded from JSON.
+    associatedtype Input: Codable & Sendable
+    /// The result, recorded as the push named `result` before the session finishes.
+    associatedtype Output: Codable & Sendable
+
+    /// The patches this code has: names of changes made while runs were in flight. A run records
+    /// the patches of the code that started it, and ``WorkflowContext/patched(_:)`` answers from
+    /// that record, so old runs keep their old path through a deploy. Only ever add to the list.
+    var patches: [String] { get }
+
+    /// The workflow's code. It must be deterministic apart from its context's calls.
+    func run(_ context: WorkflowContext, _ input: Input) async throws -> Output
+}
+
+extension Workflow {
+    /// No patches.
+    public var patches: [String] { [] }
+}
+
+/// Runs a ``Workflow`` as a session's handler, in process.
+///
+/// Each invocation replays the run against the log and continues it live, journaling each step
+/// as it completes. Outcomes: the run finishes (outputs `result` and a `finish`); it waits for a
+/// timer (a `sleep` until the recorded time) or a signal (a `pause`); or it fails — a failed step
+/// it did not catch, or a ``NondeterminismError`` — which the runtime records as an `error` entry.
+public struct WorkflowHandler<W: Workflow>: Handler {
+    /// The workflow.
+    public let workflow: W
+    /// The clock for `now()`, sleeps and record times.
+    public let clock: any WallClock
+
+    /// Creates a handler for `workflow`.
+    public init(_ workflow: W, clock: any WallClock = SystemWallClock()) {
+        self.workflow = workflow
+        self.clock = clock
+    }
+
+    public func invoke(_ invocation: Invocation) async throws -> [HandlerOutput] {
+        guard let journal = invocation.journal, let store = invocation.blobs as? any Store else {
+            throw HandlerFailure(ErrorReport(message: "workflows need a runtime journal and a store", kind: "handler", snapshot: invocation.snapshot))
+        }
+        guard let inputEntry = Self.inputEntry(in: invocation.entries) else {
+            return [.pause("waiting for the workflow's input: push it with --name input")]
+        }
+        let input: W.Input
+        do {
+            input = try StepJSON.decode(W.Input.self, from: try await store.body(of: inputEntry))
+        } catch {
+            throw HandlerFailure(ErrorReport(message: "the workflow input (entry #\(inputEntry.seq)) does not decode as \(W.Input.self): \(error)",
+                                             kind: "workflow-failed", snapshot: invocation.snapshot))
+        }
+        let history = WorkflowHistory(entries: invocation.entries, blobs: store)
+        do {
+            let patches = try await Self.patches(of: workflow, history: history, journal: journal, store: store, clock: clock)
+            let context = WorkflowContext(journal: journal, history: history, clock: clock, store: store, patches: patches)
+            let output = try await workflow.run(context, input)
+            if let (position, entry) = history.firstUnconsumed() {
+                throw NondeterminismError(position: position, recorded: "\(entry.header.metadata["kind"] ?? "step") '\(entry.header.name)'", asked: nil)
+            }
+            return [try .json(output, name: "result"), .finish("workflow completed")]
+        } catch let suspension as WorkflowSuspension {
+            switch suspension {
+            case .sleep(let until, let reason):
+                return [HandlerOutput(header: ObjectHeader(contentType: ContentTypes.pause, metadata: [MetadataKeys.until: Timestamps.format(until)]),
+                                      body: .data(Data((reason.isEmpty ? "workflow timer" : reason).utf8)))]
+            case .signal(let name):
+                return [.pause("waiting for signal '\(name)': push it with --name \(name)")]
+            }
+        } catch let error as NondeterminismError {
+            throw HandlerFailure(ErrorReport(message: error.description, kind: "nondeterminism", snapshot: invocation.snapshot))
+        } catch let error as InvocationRestart {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw HandlerFailure(ErrorReport(message: "workflow failed: \(error)", kind: "workflow-failed", snapshot: invocation.snapshot))
+        }
+    }
+
+    /// The position of the run's patch record.
+    static var patchesPosition: String { "patches" }
+
+    /// The patches recorded for this run; a new run records the workflow's current ones first.
+    static func patches(of workflow: W, history: WorkflowHistory, journal: Journal, store: any Store, clock: any WallClock) async throws -> Set<String> {
+        if history.entry(at: patchesPosition) != nil {
+            guard let record = try await history.consume(patchesPosition) else { return [] }
+            return Set((try? StepJSON.decode([String].self, from: record.body)) ?? [])
+        }
+        // Runs that recorded steps before patches existed have none; a new run records its own.
+        guard history.isEmpty else { return [] }
+        let body = try StepJSON.encode(workflow.patches.sorted())
+        let record = StepRecord(position: patchesPosition, name: "patches", kind: .version, succeeded: true, attempts: 1, durationMilliseconds: 0, body: body)
+        let draft = EntryDraft(event: .step, header: record.header, digest: try await store.put(body), size: body.count, time: clock.now(), source: "workflow")
+        _ = try await journal.record(draft)
+        return Set(workflow.patches)
+    }
+
+    /// The input: the push named `input`, else the first unnamed push from outside.
+    static func inputEntry(in entries: [Entry]) -> Entry? {
+        let pushes = entries.filter { $0.event == .push && $0.source != "handler" }
+        return pushes.first { $0.header.name == "input" } ?? pushes.first { $0.header.name.isEmpty }
+    }
+}

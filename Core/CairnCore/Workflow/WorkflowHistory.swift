@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+
+/// The recorded steps of a run, indexed by position, and which of them the replay has consumed.
+final class WorkflowHistory: Sendable {
+    private let steps: [String: Entry]
+    private let consumed = Mutex<Set<String>>([])
+    /// Pushes by name, oldest first (signals), and the pushes already taken by recorded signals.
+    let pushes: [String: [Entry]]
+    let takenPushes: Set<Int>
+    let blobs: any BlobStore
+
+    init(entries: [Entry], blobs: any BlobStore) {
+        var steps: [String: Entry] = [:]
+        var pushes: [String: [Entry]] = [:]
+        var taken = Set<Int>()
+        for entry in entries {
+            switch entry.event {
+            case .step:
+                if let position = entry.header.metadata["position"] { steps[position] = entry }
+                if entry.header.metadata["kind"] == StepKind.signal.rawValue, let seq = entry.header.metadata["seq"].flatMap(Int.init) {
+                    taken.insert(seq)
+                }
+            case .push where entry.source != "handler" && !entry.header.name.isEmpty:
+                pushes[entry.header.name, default: []].append(entry)
+            default:
+                break
+            }
+        }
+        self.steps = steps
+        self.pushes = pushes
+        self.takenPushes = taken
+        self.blobs = blobs
+    }
+
+    /// Whether no step has been recorded yet (a new run).
+    var isEmpty: Bool { steps.isEmpty }
+
+    /// The recorded step at `position`, if any (without consuming it).
+    func entry(at position: String) -> Entry? { steps[position] }
+
+    /// Marks `position` consumed and returns its record with its body.
+    func consume(_ position: String) async throws -> StepRecord? {
+        guard let entry = steps[position] else { return nil }
+        consumed.withLock { _ = $0.insert(position) }
+        let body = try await blobs.body(of: entry)
+        return StepRecord(entry: entry, body: body)
+    }
+
+    /// The first recorded position the replay never asked for, in position order.
+    func firstUnconsumed() -> (position: String, entry: Entry)? {
+        let done = consumed.withLock { $0 }
+        return steps.filter { !done.contains($0.key) }
+            .min { $0.value.seq < $1.value.seq }
+            .map { ($0.key, $0.value) }
+    }
+}
