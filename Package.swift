@@ -93,12 +93,23 @@ let package = Package(
         // Examples.
         .executableTarget(name: "echo-handler", dependencies: ["CairnHandlerSDK"], path: "Examples/echo-swift"),
         .executableTarget(name: "task-worker", dependencies: ["CairnHandlerSDK"], path: "Examples/task-worker"),
+        .executableTarget(
+            name: "order-workflow",
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore"],
+            path: "Examples/order-workflow",
+            exclude: ["README.md"]
+        ),
 
         // Test helpers and benchmarks.
         .executableTarget(
             name: "cairn-crash-writer",
             dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore"],
             path: "Tests/CrashWriter"
+        ),
+        .executableTarget(
+            name: "cairn-workflow-crash",
+            dependencies: ["CairnCore", "CairnFileStore"],
+            path: "Tests/WorkflowCrash"
         ),
         .executableTarget(
             name: "cairn-bench",
@@ -126,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnStoreCrashTests",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnTestSupport", "cairn-crash-writer"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash"],
             path: "Tests/CairnStoreCrashTests"
         ),
         .testTarget(

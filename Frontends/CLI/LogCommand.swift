@@ -82,6 +82,10 @@ public enum EntryRendering {
         switch entry.event {
         case .sleep:
             parts.append("until \(entry.header.metadata[MetadataKeys.until] ?? "?")")
+        case .step:
+            let meta = entry.header.metadata
+            let attempts = meta["attempts"] ?? "1"
+            parts.append("[\(meta["kind"] ?? "step") at \(meta["position"] ?? "?"), \(meta["outcome"] ?? "ok"), \(attempts) attempt\(attempts == "1" ? "" : "s"), \(meta["duration-ms"] ?? "0") ms]")
         case .error:
             if let report = ErrorReport.decode(body) {
                 parts.append(report.message)
