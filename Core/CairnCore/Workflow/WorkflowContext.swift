@@ -121,6 +121,13 @@ public final class WorkflowContext: Sendable {
         return try outcomes.map { try $0.get() }
     }
 
+    /// Runs `body(0)`, `body(1)`, ... `body(count - 1)` concurrently as steps named `name[i]`; returns
+    /// their results in order (the same as ``all(_:policy:timeout:_:)`` with one closure per index).
+    public func all<T: Codable & Sendable>(_ name: String, count: Int, policy: RetryPolicy = .none, timeout: Duration? = nil,
+                                          _ body: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
+        try await all(name, policy: policy, timeout: timeout, (0..<max(0, count)).map { index in { @Sendable () async throws -> T in try await body(index) } })
+    }
+
     /// Takes `count` samples of `body` concurrently (steps `name#0`...), keeping the successes
     /// (`keepSuccesses`) or failing if any sample failed.
     public func sample<T: Codable & Sendable>(_ name: String, count: Int, keepSuccesses: Bool = true, policy: RetryPolicy = .none,
