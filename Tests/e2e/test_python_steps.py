@@ -49,7 +49,7 @@ def result_of(log: List[Dict[str, Any]]) -> Dict[str, Any]:
     return results[0]["body"]
 
 
-def own_entries(cairn: Cairn, log: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def own_entries(log: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The entries after the `fork` entry of a child session."""
     fork = max(i for i, e in enumerate(log) if e["event"] == "fork")
     return log[fork:]
@@ -147,7 +147,7 @@ def test_a_changed_handler_fails_with_a_nondeterminism_error(cairn: Cairn, tmp_p
     result = run(cairn, changed_dir / "order.py", effects)
     assert result.returncode == 1
     child_log = cairn.log()
-    own = own_entries(cairn, child_log)
+    own = own_entries(child_log)
     assert events(own) == ["fork", "error"]
     report = own[1]["body"]
     message = ("nondeterminism at step position 1: the log recorded step 'charge card' "
@@ -164,7 +164,7 @@ def test_a_changed_handler_fails_with_a_nondeterminism_error(cairn: Cairn, tmp_p
     cairn.out("fork", "--session", parent, "--at", str(last_step))
     assert run(cairn, ORDER, effects).returncode == 0
     replayed = cairn.log()
-    assert events(own_entries(cairn, replayed)) == ["fork", "push", "finish"]
+    assert events(own_entries(replayed)) == ["fork", "push", "finish"]
     assert result_of(replayed) == result_of(log)
     assert effect_lines(effects) == EFFECTS
 

@@ -64,7 +64,7 @@ enum Attempt {
             do {
                 return (.success(try await run(timeout: timeout, body)), attempt)
             } catch {
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                if Task.isCancelled { throw CancellationError() }
                 guard attempt <= policy.backoff.count, policy.retryIf(error) else { return (.failure(error), attempt) }
                 try await Task.sleep(for: policy.pause(before: attempt - 1))
             }

@@ -74,7 +74,8 @@ public struct WorkflowHandler<W: Workflow>: Handler {
             if let (position, entry) = history.firstUnconsumed() {
                 throw NondeterminismError(position: position, recorded: "\(entry.header.metadata["kind"] ?? "step") '\(entry.header.name)'", asked: nil)
             }
-            return [try .json(output, name: "result"), .finish("workflow completed")]
+            let result = HandlerOutput(header: ObjectHeader(contentType: ContentTypes.json, name: "result"), body: .data(try StepJSON.encode(output)))
+            return [result, .finish("workflow completed")]
         } catch let suspension as WorkflowSuspension {
             switch suspension {
             case .sleep(let until, let reason):
@@ -89,6 +90,9 @@ public struct WorkflowHandler<W: Workflow>: Handler {
             throw error
         } catch let error as CancellationError {
             throw error
+        } catch let error as CairnError {
+            // The store failed while journaling: not the workflow's failure; the runtime reports it.
+            throw error
         } catch {
             throw HandlerFailure(ErrorReport(message: "workflow failed: \(error)", kind: "workflow-failed", snapshot: invocation.snapshot))
         }
@@ -100,8 +104,10 @@ public struct WorkflowHandler<W: Workflow>: Handler {
     /// The patches recorded for this run; a new run records the workflow's current ones first.
     static func patches(of workflow: W, history: WorkflowHistory, journal: Journal, store: any Store, clock: any WallClock) async throws -> Set<String> {
         if history.entry(at: patchesPosition) != nil {
-            guard let record = try await history.consume(patchesPosition) else { return [] }
-            return Set((try? StepJSON.decode([String].self, from: record.body)) ?? [])
+            guard let record = try await history.consume(patchesPosition), let patches = try? StepJSON.decode([String].self, from: record.body) else {
+                throw NondeterminismError(position: patchesPosition, recorded: "a malformed patches record", asked: "the run's patches")
+            }
+            return Set(patches)
         }
         // Runs that recorded steps before patches existed have none; a new run records its own.
         guard history.isEmpty else { return [] }
@@ -114,7 +120,7 @@ public struct WorkflowHandler<W: Workflow>: Handler {
 
     /// The input: the push named `input`, else the first unnamed push from outside.
     static func inputEntry(in entries: [Entry]) -> Entry? {
-        let pushes = entries.filter { $0.event == .push && $0.source != "handler" }
+        let pushes = entries.filter { $0.event == .push && WorkflowHistory.isFromOutside($0) }
         return pushes.first { $0.header.name == "input" } ?? pushes.first { $0.header.name.isEmpty }
     }
 }

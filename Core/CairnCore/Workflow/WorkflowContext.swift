@@ -148,8 +148,10 @@ public final class WorkflowContext: Sendable {
                                                       timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         var tally: [T: Int] = [:]
         for index in 0..<max(1, maxSamples) {
-            if let answer = try? await journaled(.step, "\(name)#\(index)", at: nextPosition(), policy: policy, timeout: timeout, body) {
-                tally[answer, default: 0] += 1
+            do {
+                tally[try await journaled(.step, "\(name)#\(index)", at: nextPosition(), policy: policy, timeout: timeout, body), default: 0] += 1
+            } catch is StepFailed {
+                // A failed sample does not vote.
             }
             let ranked = tally.sorted { $0.value > $1.value }
             if let leader = ranked.first, leader.value - (ranked.dropFirst().first?.value ?? 0) >= margin { return leader.key }
@@ -203,9 +205,11 @@ public final class WorkflowContext: Sendable {
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         switch outcome {
         case .success(let value):
+            let body = try StepJSON.encode(value)
             try await write(StepRecord(position: position, name: name, kind: kind, succeeded: true, attempts: attempts,
-                                       durationMilliseconds: milliseconds, body: try StepJSON.encode(value)))
-            return value
+                                       durationMilliseconds: milliseconds, body: body))
+            // Return what a replay will return (e.g. a Date rounded to milliseconds), not the raw value.
+            return try StepJSON.decode(T.self, from: body)
         case .failure(let error):
             let failure = StepErrorBody(error: "\(error)", type: String(describing: type(of: error)))
             try await write(StepRecord(position: position, name: name, kind: kind, succeeded: false, attempts: attempts,

@@ -21,7 +21,7 @@ final class WorkflowHistory: Sendable {
                 if entry.header.metadata["kind"] == StepKind.signal.rawValue, let seq = entry.header.metadata["seq"].flatMap(Int.init) {
                     taken.insert(seq)
                 }
-            case .push where entry.source != "handler" && !entry.header.name.isEmpty:
+            case .push where WorkflowHistory.isFromOutside(entry) && !entry.header.name.isEmpty:
                 pushes[entry.header.name, default: []].append(entry)
             default:
                 break
@@ -31,6 +31,12 @@ final class WorkflowHistory: Sendable {
         self.pushes = pushes
         self.takenPushes = taken
         self.blobs = blobs
+    }
+
+    /// Whether a push came from outside the session's own handler: a client, or another session's
+    /// handler (delivered with `cairn.from`).
+    static func isFromOutside(_ entry: Entry) -> Bool {
+        entry.source != "handler" || entry.header.metadata["cairn.from"] != nil
     }
 
     /// Whether no step has been recorded yet (a new run).
