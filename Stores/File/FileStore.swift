@@ -26,6 +26,7 @@ public final class FileStore: Store {
     public let root: String
     private let logger: Logger
     private let indexes = Mutex<[SessionID: LogIndex]>([:])
+    private let packs: BlobPack
     private let infos = Mutex<[SessionID: SessionInfo]>([:])
 
     /// Opens the store in `root`, creating the folder if `create` is true.
@@ -43,6 +44,7 @@ public final class FileStore: Store {
         for folder in ["blobs", "sessions", "timers", "tmp"] {
             try FileIO.makeDirectory(standardized + "/" + folder)
         }
+        packs = try BlobPack(folder: standardized + "/packs")
         BlobFolder(root: standardized).removeStaleTemporaries()
     }
 
@@ -65,25 +67,41 @@ public final class FileStore: Store {
 
     // MARK: Blobs
 
+    // Bodies up to 16 KiB go to group-committed packs; larger ones get a file each (zstd when it pays).
+
     public func put(_ data: Data) async throws -> Digest {
-        try await BlockingIO.run { try BlobFolder(root: self.root).put(data) }
+        try await BlockingIO.run {
+            let digest = Digest(of: data)
+            guard data.count <= BlobPack.maxBody else { return try BlobFolder(root: self.root).put(data) }
+            if BlobFolder(root: self.root).location(of: digest) == nil { try self.packs.put(data, digest: digest) }
+            return digest
+        }
     }
 
     public func get(_ digest: Digest) async throws -> Data {
-        try await BlockingIO.run { try BlobFolder(root: self.root).get(digest) }
+        try await BlockingIO.run {
+            if let data = try self.packs.get(digest) { return data }
+            return try BlobFolder(root: self.root).get(digest)
+        }
     }
 
     public func getStored(_ digest: Digest) async throws -> StoredBlob {
-        try await BlockingIO.run { try BlobFolder(root: self.root).getStored(digest) }
+        try await BlockingIO.run {
+            if let data = try self.packs.get(digest) { return StoredBlob(bytes: data, encoding: "") }
+            return try BlobFolder(root: self.root).getStored(digest)
+        }
     }
 
     public func contains(_ digest: Digest) async throws -> Bool {
-        BlobFolder(root: root).location(of: digest) != nil
+        try await BlockingIO.run { try self.packs.contains(digest) || BlobFolder(root: self.root).location(of: digest) != nil }
     }
 
     public func storedEncoding(of digest: Digest) async throws -> String {
-        guard let location = BlobFolder(root: root).location(of: digest) else { throw CairnError.blobNotFound(digest) }
-        return location.compressed ? "zstd" : ""
+        try await BlockingIO.run {
+            if try self.packs.contains(digest) { return "" }
+            guard let location = BlobFolder(root: self.root).location(of: digest) else { throw CairnError.blobNotFound(digest) }
+            return location.compressed ? "zstd" : ""
+        }
     }
 
     // MARK: Sessions

@@ -96,9 +96,59 @@ struct FileStoreTests {
     @Test func aDamagedBlobFailsItsDigest() async throws {
         defer { folder.cleanup() }
         let store = try FileStore(root: folder.path)
-        let digest = try await store.put(Data("short body".utf8))
-        try Data("tampered!!".utf8).write(to: URL(fileURLWithPath: store.root + "/blobs/\(digest.hex.prefix(2))/\(digest.hex)"))
+        var generator = SystemRandomNumberGenerator()
+        let body = Data((0..<40_000).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let digest = try await store.put(body)
+        try Data(repeating: 7, count: body.count).write(to: URL(fileURLWithPath: store.root + "/blobs/\(digest.hex.prefix(2))/\(digest.hex)"))
         await #expect(throws: CairnError.self) { _ = try await store.get(digest) }
+    }
+
+    @Test func smallBodiesArePackedGroupCommittedAndSharedBetweenInstances() async throws {
+        defer { folder.cleanup() }
+        let store = try FileStore(root: folder.path)
+        let bodies = (0..<200).map { Data("small body \($0)".utf8) }
+        let digests = try await withThrowingTaskGroup(of: Digest.self) { group in
+            for body in bodies { group.addTask { try await store.put(body) } }
+            return try await group.reduce(into: [Digest]()) { $0.append($1) }
+        }
+        #expect(Set(digests) == Set(bodies.map { Digest(of: $0) }))
+        let packs = try FileManager.default.contentsOfDirectory(atPath: store.root + "/packs")
+        #expect(packs == ["000000.pack"])
+        #expect(!FileManager.default.fileExists(atPath: store.root + "/blobs/\(digests[0].hex.prefix(2))/\(digests[0].hex)"))
+        let other = try FileStore(root: folder.path)
+        for body in bodies { #expect(try await other.get(Digest(of: body)) == body) }
+        // Putting again through another instance adds nothing.
+        let size = try FileManager.default.attributesOfItem(atPath: store.root + "/packs/000000.pack")[.size] as? Int
+        _ = try await other.put(bodies[0])
+        #expect(try FileManager.default.attributesOfItem(atPath: store.root + "/packs/000000.pack")[.size] as? Int == size)
+    }
+
+    @Test func aTornPackTailIsNeverReadAndIsCutByTheNextWriter() async throws {
+        defer { folder.cleanup() }
+        let store = try FileStore(root: folder.path)
+        let kept = try await store.put(Data("acknowledged".utf8))
+        try appendBytes(Array("CBP1".utf8) + [100, 0, 0, 0, 9, 9, 9, 9] + Array(repeating: 1, count: 20), to: store.root + "/packs/000000.pack")
+        let reopened = try FileStore(root: folder.path)
+        #expect(try await reopened.get(kept) == Data("acknowledged".utf8))
+        let added = try await reopened.put(Data("after the tear".utf8))
+        let again = try FileStore(root: folder.path)
+        #expect(try await again.get(added) == Data("after the tear".utf8))
+        #expect(try await again.get(kept) == Data("acknowledged".utf8))
+    }
+
+    @Test func aCorruptPackRecordIsReportedNotTruncated() async throws {
+        defer { folder.cleanup() }
+        let store = try FileStore(root: folder.path)
+        let first = try await store.put(Data("first body".utf8))
+        _ = try await store.put(Data("second body".utf8))
+        let path = store.root + "/packs/000000.pack"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[50] ^= 0xFF  // inside the first record's body
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let reopened = try FileStore(root: folder.path)
+        await #expect(throws: CairnError.self) { _ = try await reopened.put(Data("third body".utf8)) }
+        await #expect(throws: CairnError.self) { _ = try await reopened.get(first) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 
     @Test func aMissingStoreIsOnlyCreatedWhenAskedTo() throws {

@@ -55,12 +55,19 @@ struct CrashTests {
         let rounds = 40
         for round in 0..<rounds {
             let (process, pipe) = try launch(["crash", url, info.id.rawValue])
-            // Let it run a random while (0-60 ms), then kill it wherever it is.
-            usleep(UInt32.random(in: 0...60_000))
+            // Once it is writing (its first acknowledgement, so slow machines still make progress),
+            // let it run a random 0-20 ms more, then kill it wherever it is.
+            var output = ""
+            while !output.contains("\n") {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                output += String(decoding: chunk, as: UTF8.self)
+            }
+            usleep(UInt32.random(in: 0...20_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal, "round \(round): the writer ended on its own (status \(process.terminationStatus))")
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            output += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             for line in output.split(separator: "\n") {
                 let parts = line.split(separator: " ")
                 if parts.count == 3, parts[0] == "ack", let first = Int(parts[1]), let count = Int(parts[2]) {
