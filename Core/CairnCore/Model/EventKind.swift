@@ -1,8 +1,8 @@
 /// The kind of event an entry records.
 ///
-/// The first four are the events of the pugmark wire protocol. The rest are control kinds the
-/// runtime writes; later features (steps, signals, channels) add their own kinds, and an
-/// unknown kind read from a store is preserved as `.other`.
+/// The first four are the events of the pugmark wire protocol. The rest are the control kinds
+/// the runtime writes and the `step` records of workflows; later features (channels, ...) add
+/// their own kinds, and an unknown kind read from a store is preserved as `.other`.
 public enum EventKind: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The first entry of a root session.
     case start

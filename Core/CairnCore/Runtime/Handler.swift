@@ -12,7 +12,8 @@ public struct Invocation: Sendable {
     /// provides one. The invocation's final outputs are then appended after its records.
     public var journal: Journal?
 
-    /// The log length the invocation saw; its outputs are appended only if the log is still this long.
+    /// The log length the invocation saw; its outputs are appended only if the log is still this
+    /// long (plus what it journaled itself).
     public var snapshot: Int { entries.count }
 
     /// Creates an invocation.

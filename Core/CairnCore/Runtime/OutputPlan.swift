@@ -34,7 +34,8 @@ struct OutputPlan: Sendable {
             switch ContentTypes.mediaType(header.contentType) {
             case ContentTypes.pause:
                 if header.metadata[MetadataKeys.duration] == nil, let untilText = header.metadata[MetadataKeys.until] {
-                    guard Timestamps.parse(untilText) != nil else { throw invalid("'\(untilText.prefix(60))' is not an RFC 3339 time") }
+                    guard let until = Timestamps.parse(untilText) else { throw invalid("'\(untilText.prefix(60))' is not an RFC 3339 time") }
+                    header.metadata[MetadataKeys.until] = Timestamps.format(until)
                     event = .sleep
                 } else if let durationText = header.metadata[MetadataKeys.duration] {
                     let seconds: TimeInterval
@@ -56,13 +57,13 @@ struct OutputPlan: Sendable {
             }
             let draft = EntryDraft(event: event, header: header, digest: digest, size: data.count, time: now, source: "handler")
             if let target = output.session, target != session {
-                guard event == .push else { throw invalid("control outputs (pause, sleep, finish) cannot go to another session") }
+                guard event == .push else { throw invalid("control and step outputs (pause, sleep, finish, step) cannot go to another session") }
                 let targetHead: SessionHead
                 do { targetHead = try await SessionLog(store: store).head(of: target) } catch { throw invalid("target session \(target) does not exist") }
                 if targetHead.last?.event == .finish { throw invalid("target session \(target) is finished") }
                 plan.crossSession.append((target, draft))
             } else if output.fork {
-                guard event == .push else { throw invalid("a control output (pause, sleep, finish) cannot start a child session") }
+                guard event == .push else { throw invalid("a control or step output (pause, sleep, finish, step) cannot start a child session") }
                 plan.forks.append(draft)
             } else {
                 plan.main.append(draft)

@@ -6,7 +6,8 @@ import Logging
 ///
 /// Guarantees:
 /// - The outputs of one invocation for its own session are appended in one compare-and-swap
-///   batch on the log version the handler saw. If the log moved meanwhile (a push, another
+///   batch on the log version the handler saw (or, when it journaled steps meanwhile, right after
+///   its last record). If the log moved meanwhile (a push, another
 ///   runtime), the outputs are discarded and the handler is invoked again on the newer log, so two
 ///   runtimes never both append for the same event.
 /// - A failed invocation appends exactly one `error` entry and nothing else.

@@ -115,6 +115,7 @@ public struct WorkflowHandler<W: Workflow>: Handler {
         let record = StepRecord(position: patchesPosition, name: "patches", kind: .version, succeeded: true, attempts: 1, durationMilliseconds: 0, body: body)
         let draft = EntryDraft(event: .step, header: record.header, digest: try await store.put(body), size: body.count, time: clock.now(), source: "workflow")
         _ = try await journal.record(draft)
+        if await journal.logMoved { throw InvocationRestart(reason: "entries arrived while the run started") }
         return Set(workflow.patches)
     }
 
