@@ -1,6 +1,7 @@
 import CairnCLI
 import CairnCore
 import CairnFileStore
+import CairnS3Store
 import CairnSQLiteStore
 import Foundation
 import Logging
@@ -16,4 +17,5 @@ LoggingSystem.bootstrap { label in
 var registry = StoreRegistry()
 registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
 registry.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
+registry.register(scheme: "s3") { url, create in try S3Store(url: url, create: create) }
 await CairnCommand.main(registry: registry)
