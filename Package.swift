@@ -115,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cairn-bench",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnProcessHandler"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnTestSupport"],
             path: "Tests/Bench"
         ),
 

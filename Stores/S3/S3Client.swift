@@ -250,7 +250,7 @@ public final class S3Client: Sendable {
             if let startAfter { query.append(("start-after", startAfter)) }
             if let delimiter { query.append(("delimiter", delimiter)) }
             if let token { query.append(("continuation-token", token)) }
-            let request = S3Request(operation: "LIST", method: .GET, key: nil, query: query, timeout: configuration.requestTimeout)
+            let request = S3Request(operation: "LIST", method: .GET, key: nil, query: query, timeout: configuration.requestTimeout, subject: prefix)
             let response = try await send(request)
             guard (200..<300).contains(response.status) else { throw failure(request, response) }
             guard let page = S3XML.listPage(response.body) else {

@@ -66,7 +66,7 @@ struct S3LogState: Sendable {
     }
 }
 
-/// Decoded immutable objects (batches and segments) by key, up to a budget of stored bytes;
+/// Decoded immutable objects (batches and segments) by key, up to a budget of encoded (uncompressed) bytes;
 /// the oldest are dropped first.
 final class S3ObjectCache: Sendable {
     private struct State {

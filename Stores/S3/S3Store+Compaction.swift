@@ -52,6 +52,7 @@ extension S3Store {
         }
         let end = start + entries.count
         var body = EntryBatchCodec.encode(entries)
+        let decodedSize = body.count
         var encoding = "identity"
         if let compressed = try? Zstd.compress(body), compressed.count < body.count - body.count / 16 {
             body = compressed
@@ -60,7 +61,7 @@ extension S3Store {
         // Same range, same batches, same bytes: an existing segment is another compactor's identical one.
         let segmentKey = layout.segment(id, first: start, end: end)
         _ = try await putChecked(segmentKey, body, contentType: "application/octet-stream", encoding: encoding, condition: .ifNoneMatch)
-        cache.put(segmentKey, entries, bytes: body.count)
+        cache.put(segmentKey, entries, bytes: decodedSize)
 
         var manifest = state.manifest ?? S3Manifest(end: info.forkPoint, segments: [])
         manifest.segments.append(S3Manifest.Segment(first: start, end: end, bytes: body.count, lastBatch: firsts[firsts.count - 1]))

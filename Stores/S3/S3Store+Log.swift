@@ -153,7 +153,7 @@ extension S3Store {
         guard entries.count == segment.end - segment.first else {
             throw CairnError.corrupt("\(client.location(key)) holds \(entries.count) entries, not \(segment.end - segment.first)")
         }
-        cache.put(key, entries, bytes: object.body.count)
+        cache.put(key, entries, bytes: body.count)
         return entries
     }
 

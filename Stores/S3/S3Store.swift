@@ -19,7 +19,7 @@ public final class S3Store: Store {
         public var prefix: String
         /// Compact a session in the background once this many batches follow its manifest; nil never.
         public var compactEvery: Int?
-        /// The most stored bytes of decoded batches and segments kept in memory.
+        /// The most bytes of batches and segments (in their uncompressed binary form) kept decoded in memory.
         public var cacheBytes: Int
         /// How old a timer object that no longer matches its session must be before `dueTimers`
         /// deletes it (a younger one may belong to an append still in flight).

@@ -15,6 +15,8 @@ struct S3Request: Sendable {
     var headers: [(String, String)] = []
     var body: Data?
     var timeout: Duration
+    /// What errors name when there is no key (the prefix of a listing).
+    var subject: String?
 }
 
 /// A response with its body read.
@@ -53,7 +55,7 @@ extension S3Client {
                 throw CancellationError()
             } catch {
                 guard attempt < configuration.maxAttempts else {
-                    throw CairnError.storage("S3 \(request.operation) \(location(request.key)) failed after \(attempt) attempts: \(error)")
+                    throw CairnError.storage("S3 \(request.operation) \(location(request.key ?? request.subject)) failed after \(attempt) attempts: \(error)")
                 }
                 ambiguous = true
                 failure = "\(error)"
@@ -86,7 +88,7 @@ extension S3Client {
     }
 
     func describe(_ request: S3Request, status: UInt, body: Data) -> String {
-        var text = "S3 \(request.operation) \(location(request.key)): HTTP \(status)"
+        var text = "S3 \(request.operation) \(location(request.key ?? request.subject)): HTTP \(status)"
         if let (code, message) = S3XML.error(body) {
             text += " \(code)" + (message.isEmpty ? "" : ": \(message)")
         }

@@ -2,6 +2,8 @@
 import CairnCore
 import CairnFileStore
 import CairnProcessHandler
+import CairnS3Store
+import CairnTestSupport
 import Foundation
 
 func seconds(_ work: () async throws -> Void) async rethrows -> Double {
@@ -71,6 +73,51 @@ for name in ["memory", "file"] {
 }
 if let memory = singleRates["memory"], let file = singleRates["file"] {
     report("ratio", "memory / file single appends", memory / file, "x")
+}
+
+// The S3 store against moto (a Python S3 server) on loopback: these figures measure moto's
+// request rate more than Cairn's, and say little about AWS S3 latencies.
+do {
+    let moto = try MotoServer.shared()
+    let bucket = MotoServer.uniqueBucket("bench")
+    let client = S3Client(configuration: S3ClientConfiguration(
+        bucket: bucket, region: "us-east-1", endpoint: URL(string: moto.url),
+        credentials: S3Credentials(accessKeyID: "bench", secretAccessKey: "bench")))
+    try await client.createBucket()
+    func openS3() -> S3Store { S3Store(client: client, options: .init(prefix: "bench", compactEvery: nil)) }
+    let label = "s3/moto"
+    print("\(label): S3 store against moto_server on 127.0.0.1 (not AWS)")
+    let s3Singles = quick ? 50 : 300
+    let single = openS3()
+    let id = try await newSession(single)
+    let singleTime = try await seconds {
+        for i in 0..<s3Singles { _ = try await single.append([draft(i)], to: id, expectedLength: i + 1) }
+    }
+    report(label, "durable single appends/s", Double(s3Singles) / singleTime, "appends/s")
+
+    let s3Batches = quick ? 3 : 10
+    let batchID = try await newSession(single)
+    let batchTime = try await seconds {
+        for b in 0..<s3Batches {
+            _ = try await single.append((0..<1000).map { draft(b * 1000 + $0) }, to: batchID, expectedLength: 1 + b * 1000)
+        }
+    }
+    report(label, "batched appends/s (1000 per batch)", Double(s3Batches * 1000) / batchTime, "entries/s")
+
+    let s3Replay = quick ? 10_000 : 50_000
+    let longID = try await newSession(single)
+    for b in 0..<(s3Replay / 1000) {
+        _ = try await single.append((0..<1000).map { draft(b * 1000 + $0) }, to: longID, expectedLength: 1 + b * 1000)
+    }
+    var count = 0
+    let batchesTime = try await seconds { count = try await SessionLog(store: openS3()).entries(of: longID).count }
+    report(label, "cold replay of \(s3Replay / 1000)k entries, \(s3Replay / 1000) batch objects", Double(count) / batchesTime, "entries/s")
+    _ = try await single.compact(session: longID)
+    let segmentTime = try await seconds { count = try await SessionLog(store: openS3()).entries(of: longID).count }
+    report(label, "cold replay of \(s3Replay / 1000)k entries, 1 segment", Double(count) / segmentTime, "entries/s")
+    moto.stop()
+} catch {
+    print("s3/moto  skipped: could not start moto_server on 127.0.0.1 (\(error)); 'make python-deps' installs it")
 }
 
 // Per-invocation overhead of a trivial process handler, next to a bare `python3 -c pass`.
