@@ -98,6 +98,15 @@ extension S3Store {
             guard manifest.version == 1 else {
                 throw CairnError.corrupt("\(client.location(key)) has format version \(manifest.version); this Cairn reads version 1 (upgrade Cairn)")
             }
+            for (index, segment) in manifest.segments.enumerated() {
+                let follows = index == 0 || manifest.segments[index - 1].end == segment.first
+                guard follows, segment.first < segment.end, (segment.first..<segment.end).contains(segment.lastBatch) else {
+                    throw CairnError.corrupt("\(client.location(key)): segment \(segment.first)..<\(segment.end) does not continue the segments before it")
+                }
+            }
+            guard manifest.end == manifest.segments.last?.end ?? manifest.end else {
+                throw CairnError.corrupt("\(client.location(key)) ends at \(manifest.end) but its last segment at \(manifest.segments.last?.end ?? 0)")
+            }
             logs.withLock { $0[id, default: S3LogState()].learn(manifest: manifest, etag: object.info.etag) }
         }
     }

@@ -86,7 +86,8 @@ extension S3Store {
         let info = try await sessionInfo(id)
         let head = try await head(id, info: info)
         let start = max(from, info.forkPoint)
-        let upper = min(head.length, limit.map { from + max(0, $0) } ?? Int.max)
+        let requested = limit.map { from.addingReportingOverflow(max(0, $0)) }
+        let upper = min(head.length, requested.map { $0.overflow ? Int.max : $0.partialValue } ?? Int.max)
         guard start < upper else { return [] }
         if let every = options.compactEvery, (logs.withLock { $0[id]?.tail.count } ?? 0) >= every {
             try await refreshManifest(id)  // another instance may have compacted: fewer, larger reads

@@ -75,6 +75,11 @@ struct S3StoreTests {
             _ = try await coldAfter.append([S3Fixture.push("stale")], to: id, expectedLength: 7)
         }
 
+        // An instance that saw length 201 and then paused: its cached witness is still true, but
+        // the position is taken by the time it writes, and the batch key that fences it survives compaction.
+        let stale = try await S3Fixture.reopen(store, compactEvery: nil)
+        #expect(try await stale.ownHead(id).length == 201)
+
         // New appends land in the tail after the manifest; reads join segment and tail.
         for i in 201..<211 {
             _ = try await coldAfter.append([S3Fixture.push("e\(i)")], to: id, expectedLength: i)
@@ -84,6 +89,26 @@ struct S3StoreTests {
         #expect(try await store.compact(session: id) == S3Store.Compaction(first: 201, end: 211, batches: 10))
         let all = try await S3Fixture.reopen(store, compactEvery: nil).readOwn(id, from: 0, limit: nil)
         #expect(all.map(\.seq) == Array(0..<211))
+        await #expect(throws: CairnError.conflict(session: id, expected: 201, actual: 211)) {
+            _ = try await stale.append([S3Fixture.push("stale")], to: id, expectedLength: 201)
+        }
+    }
+
+    @Test func racingCompactionsAgreeOnOneManifest() async throws {
+        let store = try await S3Fixture.store(compactEvery: nil)
+        let id = try await S3Fixture.newSession(in: store)
+        for i in 1...30 {
+            _ = try await store.append([S3Fixture.push("e\(i)")], to: id, expectedLength: i)
+        }
+        let others = [store, try await S3Fixture.reopen(store, compactEvery: nil), try await S3Fixture.reopen(store, compactEvery: nil)]
+        let results = try await withThrowingTaskGroup(of: S3Store.Compaction?.self) { group in
+            for other in others { group.addTask { try await other.compact(session: id) } }
+            return try await group.reduce(into: [S3Store.Compaction?]()) { $0.append($1) }
+        }
+        #expect(results.compactMap { $0 } == [S3Store.Compaction(first: 0, end: 31, batches: 31)], "\(results)")
+        let reader = try await S3Fixture.reopen(store, compactEvery: nil)
+        #expect(try await reader.readOwn(id, from: 0, limit: nil).map(\.header.name).dropFirst() == ArraySlice((1...30).map { "e\($0)" }))
+        #expect(reader.client.requestCounters["GET"] <= 4)
     }
 
     @Test func compactionRunsInTheBackgroundAfterEnoughAppends() async throws {
