@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
         .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
+        .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
         .library(name: "CairnProcessHandler", targets: ["CairnProcessHandler"]),
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
     targets: [
         // Core: transport-neutral model, store protocols, runtime loop. Imports no adapter.
@@ -59,6 +61,18 @@ let package = Package(
             dependencies: ["CairnCore", "CairnZstd", "CairnFileIO", "CSQLite"],
             path: "Stores/SQLite"
         ),
+        .target(
+            name: "CairnS3Store",
+            dependencies: [
+                "CairnCore", "CairnZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Stores/S3"
+        ),
 
         // Adapters.
         .target(
@@ -86,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cairn",
-            dependencies: ["CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", .product(name: "Logging", package: "swift-log")],
             path: "Frontends/cairn"
         ),
 
@@ -103,7 +117,7 @@ let package = Package(
         // Test helpers and benchmarks.
         .executableTarget(
             name: "cairn-crash-writer",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store"],
             path: "Tests/CrashWriter"
         ),
         .executableTarget(
@@ -113,7 +127,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cairn-bench",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnProcessHandler"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnTestSupport"],
             path: "Tests/Bench",
             exclude: ["flatmachines_claims.py"]
         ),
@@ -136,8 +150,13 @@ let package = Package(
             path: "Tests/CairnSQLiteStoreTests"
         ),
         .testTarget(
+            name: "CairnS3StoreTests",
+            dependencies: ["CairnCore", "CairnS3Store", "CairnStoreConformance", "CairnTestSupport"],
+            path: "Tests/CairnS3StoreTests"
+        ),
+        .testTarget(
             name: "CairnStoreCrashTests",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash"],
+            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash"],
             path: "Tests/CairnStoreCrashTests"
         ),
         .testTarget(

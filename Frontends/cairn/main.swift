@@ -1,6 +1,7 @@
 import CairnCLI
 import CairnCore
 import CairnFileStore
+import CairnS3Store
 import CairnSQLiteStore
 import Foundation
 import Logging
@@ -16,5 +17,6 @@ LoggingSystem.bootstrap { label in
 var registry = StoreRegistry()
 registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
 registry.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
+registry.register(scheme: "s3") { url, create in try S3Store(url: url, create: create) }
 registry.registerPools(scheme: "sqlite") { url in try SQLiteWorkPool(url: url) }
 await CairnCommand.main(registry: registry)

@@ -29,6 +29,7 @@ if let memory = singleRates["memory"], let file = singleRates["file"], let sqlit
     report("ratio", "memory / file durable single appends", memory / file, "x")
     report("ratio", "sqlite / file durable single appends", sqlite / file, "x")
 }
+await S3Bench(quick: quick).run()
 print(String(repeating: "-", count: 86))
 try await ProcessBench(scratch: scratch, invocations: sizes.invocations).run()
 print(String(repeating: "-", count: 86))

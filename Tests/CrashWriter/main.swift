@@ -1,13 +1,15 @@
-// A test helper: appends to a file store as fast as it can and acknowledges each durable append
+// A test helper: appends to a store as fast as it can and acknowledges each durable append
 // on stdout, so that tests can kill it with SIGKILL at random moments and check what survived.
 //
 //   cairn-crash-writer crash STORE_URL SESSION   appends batches of 1-5 entries forever, printing "ack FIRST COUNT"
 //   cairn-crash-writer race STORE_URL SESSION NAME COUNT   appends COUNT entries named NAME-i, retrying CAS conflicts
 //   cairn-crash-writer claim DB_PATH POOL WORKER   claims from a SQLite work pool until it is empty,
 //                                                 completing each item and printing "claimed ID"
-// STORE_URL is file:///folder or sqlite:///folder/file.db.
+// STORE_URL is file:///folder, sqlite:///folder/file.db or s3://bucket/prefix?endpoint=... (credentials
+// from the AWS environment variables).
 import CairnCore
 import CairnFileStore
+import CairnS3Store
 import CairnSQLiteStore
 import Foundation
 
@@ -42,6 +44,7 @@ guard arguments.count >= 4, let session = try? SessionID(arguments[3]) else {
 var registry = StoreRegistry()
 registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
 registry.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
+registry.register(scheme: "s3") { url, create in try S3Store(url: url, create: create) }
 let store = try registry.open(arguments[2], create: false)
 let clock = SystemWallClock()
 
