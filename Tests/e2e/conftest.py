@@ -145,3 +145,50 @@ def handler_pushes(log: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
 def cairn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cairn:
     monkeypatch.chdir(tmp_path)
     return Cairn(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto S3 server on 127.0.0.1 for the whole test session, stopped by PID at the end."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(endpoint + "/", timeout=1)
+            break
+        except Exception:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("moto_server did not start (pip install 'moto[server]')")
+            time.sleep(0.1)
+    try:
+        yield endpoint
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture
+def s3_store(moto_endpoint, monkeypatch):
+    """A fresh bucket on the moto server, as a store URL; the AWS variables point at moto."""
+    import uuid
+
+    import boto3
+
+    bucket = f"cairn-{uuid.uuid4().hex[:12]}"
+    for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(key, value)
+    boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1",
+                 aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/cairn?endpoint={moto_endpoint}&region=us-east-1"

@@ -17,7 +17,11 @@ from conftest import HANDLERS, PYTHON, events
 ECHO = [PYTHON, str(HANDLERS / "echo_counted.py")]
 
 
-def store_url(kind: str, tmp_path: Path) -> str:
+def store_url(kind: str, tmp_path: Path, request=None, cairn=None) -> str:
+    if kind == "s3":
+        url = request.getfixturevalue("s3_store")
+        cairn.env.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"})
+        return url
     return f"sqlite://{tmp_path}/cairn.db" if kind == "sqlite" else f"file://{tmp_path}/store"
 
 
@@ -49,9 +53,9 @@ def check_each_input_answered_once(cairn, url: str, ids: list[str], rounds: int)
         assert log[-1]["event"] == "pause"
 
 
-@pytest.mark.parametrize("kind", ["file", "sqlite"])
-def test_two_runtimes_racing_on_the_same_sessions_never_append_twice(cairn, tmp_path, kind):
-    url = store_url(kind, tmp_path)
+@pytest.mark.parametrize("kind", ["file", "sqlite", "s3"])
+def test_two_runtimes_racing_on_the_same_sessions_never_append_twice(cairn, tmp_path, kind, request):
+    url = store_url(kind, tmp_path, request, cairn)
     ids = make_sessions(cairn, url, 8)
     count_file = tmp_path / "invocations.txt"
     rounds = 3
@@ -71,9 +75,9 @@ def test_two_runtimes_racing_on_the_same_sessions_never_append_twice(cairn, tmp_
     print(f"{kind}: {sum(invocations.values())} invocations for {len(ids) * rounds * 2} needed")
 
 
-@pytest.mark.parametrize("kind", ["file", "sqlite"])
-def test_a_runtime_killed_mid_invocation_blocks_nobody(cairn, tmp_path, kind):
-    url = store_url(kind, tmp_path)
+@pytest.mark.parametrize("kind", ["file", "sqlite", "s3"])
+def test_a_runtime_killed_mid_invocation_blocks_nobody(cairn, tmp_path, kind, request):
+    url = store_url(kind, tmp_path, request, cairn)
     (sid,) = make_sessions(cairn, url, 1)
     push_inputs(cairn, url, [sid], 0)
     started = tmp_path / "started"
