@@ -168,7 +168,7 @@ public final class FileStore: Store {
 
     private func readOwnNow(_ id: SessionID, from: Int, limit: Int?) throws -> [Entry] {
         let index = try refreshedIndex(id)
-        let upper = limit.map { from + max(0, $0) } ?? Int.max
+        let upper = limit.map { from.addingReportingOverflow(max(0, $0)).overflow ? Int.max : from + max(0, $0) } ?? Int.max
         guard from < index.length, upper > from, let range = index.byteRange(seqs: from..<min(upper, index.length)) else { return [] }
         let path = logPath(id)
         let fd = try FileIO.open(path, O_RDONLY)
@@ -248,11 +248,25 @@ public final class FileStore: Store {
                 if index.last?.event == .sleep, let wake = index.last?.wakeTime, Timestamps.milliseconds(wake) == millis {
                     due.append(DueTimer(session: id, due: time))
                 } else {
-                    unlink(self.timerPath(id))  // stale: the session moved on after a crash
+                    try self.removeStaleTimer(id, millis: millis)
                 }
             }
             return due.sorted { $0.due < $1.due }
         }
+    }
+
+    /// Removes a timer whose session moved on (a crash between the timer and the log, or between
+    /// the log and the timer's removal). Appenders write timers under the log's lock, so the check
+    /// is repeated under that lock: a timer set for an append in progress is never removed.
+    private func removeStaleTimer(_ id: SessionID, millis: Int64) throws {
+        let path = logPath(id)
+        let fd = try FileIO.open(path, O_RDWR)
+        defer { close(fd) }
+        try FileIO.lock(fd, path: path)
+        let index = try refreshedIndex(id, fd: fd)
+        if index.last?.event == .sleep, let wake = index.last?.wakeTime, Timestamps.milliseconds(wake) == millis { return }
+        guard let data = try FileIO.readFile(timerPath(id)), Int64(String(decoding: data, as: UTF8.self)) == millis else { return }
+        unlink(timerPath(id))
     }
 
     private func setTimer(_ id: SessionID, due: Date) throws {
