@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev libyaml-dev libcurl4-openssl-dev
-PYTHON_PACKAGES := pugmark==0.16.7 pytest moto[server]==5.2.1
+PYTHON_PACKAGES := pugmark==0.16.7 pytest moto[server]==5.2.1 fakellm==0.3.5
 
 .PHONY: run test bench build system-deps python-deps clean
 
@@ -37,10 +37,11 @@ system-deps:
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# moto[server] is the S3-compatible server the S3 store's tests and benchmarks start on 127.0.0.1.
+# moto[server] is the S3-compatible server the S3 store's tests and benchmarks start on 127.0.0.1;
+# fakellm the OpenAI- and Anthropic-compatible model server the provider tests start there.
 python-deps:
 	@$(PYTHON) -c 'import importlib.metadata as m, sys; sys.exit(0 if m.version("pugmark") == "0.16.7" else 1)' 2>/dev/null \
-		&& $(PYTHON) -c 'import pytest, moto.server, flask, flask_cors' 2>/dev/null \
+		&& $(PYTHON) -c 'import pytest, moto.server, flask, flask_cors, fakellm' 2>/dev/null \
 		|| $(PYTHON) -m pip install -q $(patsubst %,'%',$(PYTHON_PACKAGES))
 
 clean:

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
         .library(name: "CairnProcessHandler", targets: ["CairnProcessHandler"]),
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
+        .library(name: "CairnOpenAI", targets: ["CairnOpenAI"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .executable(name: "cairn", targets: ["cairn"]),
     ],
@@ -87,6 +88,29 @@ let package = Package(
             path: "Adapters/ProcessHandler"
         ),
 
+        .target(
+            name: "CairnProviderSupport",
+            dependencies: [
+                "CairnCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Adapters/ProviderSupport"
+        ),
+        .target(
+            name: "CairnOpenAI",
+            dependencies: [
+                "CairnCore", "CairnProviderSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Adapters/OpenAI"
+        ),
+
         // Frontends.
         .target(name: "CairnHandlerSDK", dependencies: ["CairnZstd"], path: "Frontends/HandlerSDK"),
         .target(
@@ -158,6 +182,11 @@ let package = Package(
             name: "CairnStoreCrashTests",
             dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash"],
             path: "Tests/CairnStoreCrashTests"
+        ),
+        .testTarget(
+            name: "CairnOpenAITests",
+            dependencies: ["CairnCore", "CairnOpenAI", "CairnTestSupport"],
+            path: "Tests/CairnOpenAITests"
         ),
         .testTarget(
             name: "CairnProcessHandlerTests",
