@@ -45,7 +45,15 @@ struct ChildProcess {
         // concurrently by another invocation can never inherit this one's pipe ends.
         let (pid, input, output, errors) = try Self.spawnLock.withLock { _ in
             Self.closeOnExecEverything()
-            let input = try Self.makePipe(), output = try Self.makePipe(), errors = try Self.makePipe()
+            Self.ignoreSIGPIPE
+            var pipes: [[Int32]] = []
+            do {
+                for _ in 0..<3 { pipes.append(try Self.makePipe()) }
+            } catch {
+                pipes.joined().forEach { close($0) }
+                throw error
+            }
+            let input = pipes[0], output = pipes[1], errors = pipes[2]
             do {
                 let pid = try spawn(stdin: input[0], stdout: output[1], stderr: errors[1])
                 close(input[0]); close(output[1]); close(errors[1])
@@ -119,6 +127,9 @@ struct ChildProcess {
     }
 
     private static let spawnLock = Mutex(())
+
+    /// A handler that exits without reading its stdin must give the writer EPIPE, not kill the runtime.
+    private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// Marks every open descriptor above stderr close-on-exec, so a handler inherits only its
     /// three pipes — not the object server's socket or the store's files, which would otherwise

@@ -33,6 +33,7 @@ public enum WorkPoolConformance {
         Check(name: "release everything a worker holds", run: release),
         Check(name: "stale workers are reaped", run: registry),
         Check(name: "concurrent claims never share an item", run: concurrentClaims),
+        Check(name: "items with one key are held one at a time", run: keys),
     ]
 
     /// Runs the check called `name`.
@@ -146,6 +147,26 @@ public enum WorkPoolConformance {
             try await pool.heartbeat(worker: "w1", now: t0.addingTimeInterval(22))
             throw ConformanceFailure(check: check, message: "a reaped worker could heartbeat")
         } catch is WorkPoolError {}
+    }
+
+    @Sendable static func keys(_ make: @escaping @Sendable () async throws -> Subject) async throws {
+        let check = "items with one key are held one at a time", pool = try await make()
+        _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 3, id: "s@5", key: "s", now: t0)
+        _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 3, id: "s@6", key: "s", now: t0)
+        _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 3, id: "t@1", key: "t", now: t0)
+        let first = try await pool.claim(pool: "p", worker: "a", lease: 10, now: t0)
+        try require(first?.id == "s@5" && first?.key == "s", check, "first claim: \(String(describing: first))")
+        let second = try await pool.claim(pool: "p", worker: "b", lease: 10, now: t0)
+        try require(second?.id == "t@1", check, "an item whose key is held was claimed: \(String(describing: second?.id))")
+        try require(try await pool.claim(pool: "p", worker: "b", lease: 10, now: t0) == nil, check, "a second item of a held key was claimed")
+        try await pool.complete(item: "s@5", worker: "a", now: t0)
+        let third = try await pool.claim(pool: "p", worker: "b", lease: 10, now: t0)
+        try require(third?.id == "s@6", check, "after the holder completed, the key's next item was not claimable: \(String(describing: third?.id))")
+        // A lapsed lease frees the key too.
+        _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 3, id: "s@7", key: "s", now: t0)
+        try require(try await pool.claim(pool: "p", worker: "c", lease: 10, now: t0.addingTimeInterval(5)) == nil, check, "claimed while the key's lease was live")
+        let fourth = try await pool.claim(pool: "p", worker: "c", lease: 10, now: t0.addingTimeInterval(11))
+        try require(fourth?.id == "s@6" || fourth?.id == "s@7", check, "a lapsed lease did not free the key: \(String(describing: fourth?.id))")
     }
 
     @Sendable static func concurrentClaims(_ make: @escaping @Sendable () async throws -> Subject) async throws {

@@ -31,6 +31,10 @@ final class BlobPack: @unchecked Sendable {
     private let folder: String
     private let condition = NSCondition()
     private var index: [Digest: Location] = [:]
+    /// Digests known to be durable: written and synced by this instance, or found under the pack's lock.
+    private var durable = Set<Digest>()
+    /// Packs with a damaged region (valid records after bytes that fail their checksum), by number.
+    private var damaged: [Int: String] = [:]
     private var scanned: [Int: Int64] = [:]
     private var queue: [(digest: Digest, data: Data, ticket: Int)] = []
     private var nextTicket = 0
@@ -66,8 +70,12 @@ final class BlobPack: @unchecked Sendable {
             do { try refreshLocked() } catch { condition.unlock(); throw error }
             location = index[digest]
         }
+        let damage = damaged.values.first
         condition.unlock()
-        guard let location else { return nil }
+        guard let location else {
+            if let damage { throw CairnError.corrupt("blob \(digest) not found, and a pack is damaged: \(damage)") }
+            return nil
+        }
         let file = path(location.pack)
         let fd = try FileIO.open(file, O_RDONLY)
         defer { close(fd) }
@@ -82,7 +90,7 @@ final class BlobPack: @unchecked Sendable {
     func put(_ data: Data, digest: Digest) throws {
         condition.lock()
         defer { condition.unlock() }
-        if index[digest] != nil { return }
+        if durable.contains(digest) { return }
         let ticket = nextTicket
         nextTicket += 1
         queue.append((digest, data, ticket))
@@ -95,13 +103,19 @@ final class BlobPack: @unchecked Sendable {
             let batch = queue
             queue = []
             let knownEnds = scanned
+            // Bodies already read from a pack are complete there; the write only has to sync them.
+            let present = Set(batch.map(\.digest).filter { index[$0] != nil })
             condition.unlock()
-            let outcome = Result { try write(batch, knownEnds: knownEnds) }
+            let outcome = Result { try write(batch, knownEnds: knownEnds, present: present) }
             condition.lock()
             writing = false
             switch outcome {
             case .success(let written):
-                for (digest, location) in written.locations { index[digest] = location }
+                for (digest, location) in written.locations {
+                    index[digest] = location
+                    durable.insert(digest)
+                }
+                durable.formUnion(present)
                 scanned[written.pack] = max(scanned[written.pack] ?? 0, written.end)
             case .failure(let error):
                 for item in batch { failures[item.ticket] = error }
@@ -114,7 +128,7 @@ final class BlobPack: @unchecked Sendable {
 
     /// Appends `batch` to the current pack under its lock; returns where each body went (and the
     /// records other processes appended since `knownEnds`), and the pack's new end.
-    private func write(_ batch: [(digest: Digest, data: Data, ticket: Int)], knownEnds: [Int: Int64]) throws
+    private func write(_ batch: [(digest: Digest, data: Data, ticket: Int)], knownEnds: [Int: Int64], present: Set<Digest>) throws
         -> (locations: [(Digest, Location)], pack: Int, end: Int64) {
         var pack = try packNumbers().last ?? 0
         var file = path(pack)
@@ -143,22 +157,36 @@ final class BlobPack: @unchecked Sendable {
             }
             if let tornAt {
                 if Self.validRecordFollows(bytes, after: Int(tornAt)) {
-                    throw CairnError.corrupt("\(file): bytes at \(from + tornAt) fail their checksum but valid records follow; refusing to truncate")
+                    // Damaged, not torn: leave it as it is for inspection and write to a new pack.
+                    close(fd)
+                    pack += 1
+                    file = path(pack)
+                    fd = try FileIO.open(file, O_RDWR | O_CREAT)
+                    try FileIO.lock(fd, path: file)
+                    locations = []
+                    size = try FileIO.size(fd, path: file)
+                    if size == 0 { try FileIO.syncDirectory(folder) }
+                    return try append(batch, to: fd, pack: pack, file: file, size: size, known: [], present: [])
                 }
                 if ftruncate(fd, off_t(from + valid)) != 0 { throw FileIO.failure("truncate", file) }
             }
             size = from + valid
         }
+        return try append(batch, to: fd, pack: pack, file: file, size: size, known: locations, present: present)
+    }
+
+    private func append(_ batch: [(digest: Digest, data: Data, ticket: Int)], to fd: Int32, pack: Int, file: String, size: Int64,
+                        known: [(Digest, Location)], present: Set<Digest>) throws -> (locations: [(Digest, Location)], pack: Int, end: Int64) {
+        var locations = known
         var buffer = Data()
-        var seen = Set(locations.map(\.0))
+        var seen = Set(locations.map(\.0)).union(present)
         for item in batch where seen.insert(item.digest).inserted {
             locations.append((item.digest, Location(pack: pack, offset: size + Int64(buffer.count), length: item.data.count)))
             buffer.append(Self.record(item.digest, item.data))
         }
-        if !buffer.isEmpty {
-            try FileIO.writeAll(fd, buffer, at: size, path: file)
-            try FileIO.sync(fd, path: file)
-        }
+        if !buffer.isEmpty { try FileIO.writeAll(fd, buffer, at: size, path: file) }
+        // Also when everything was already there: a writer that died before its sync may have left it unsynced.
+        try FileIO.sync(fd, path: file)
         return (locations, pack, size + Int64(buffer.count))
     }
 
@@ -233,7 +261,8 @@ final class BlobPack: @unchecked Sendable {
                 }
             }
             if let tornAt, Self.validRecordFollows(bytes, after: Int(tornAt)) {
-                throw CairnError.corrupt("\(file): bytes at \(from + tornAt) fail their checksum but valid records follow (restore the pack from a backup)")
+                // Reported by `get` for blobs that cannot be found; the other packs stay readable.
+                damaged[pack] = "\(file): bytes at \(from + tornAt) fail their checksum but valid records follow (restore the pack from a backup)"
             }
             scanned[pack] = from + valid
         }

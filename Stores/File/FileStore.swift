@@ -204,8 +204,14 @@ public final class FileStore: Store {
         let effect = TimerEffect(of: drafts)
         if case .set(let due) = effect { try setTimer(id, due: due) }
         let record = try LogRecord.encode(entries)
-        try FileIO.writeAll(fd, record, at: index.end, path: path)
-        try FileIO.sync(fd, path: path)
+        do {
+            try FileIO.writeAll(fd, record, at: index.end, path: path)
+            try FileIO.sync(fd, path: path)
+        } catch {
+            // Not acknowledged, so it must not be read either: cut it off while holding the lock.
+            _ = ftruncate(fd, off_t(index.end))
+            throw error
+        }
         index.add(entries: entries, at: index.end, length: Int64(record.count))
         store(index, for: id)
         if case .clear = effect, unlink(timerPath(id)) != 0, errno != ENOENT {
@@ -244,7 +250,16 @@ public final class FileStore: Store {
                       let millis = Int64(String(decoding: data, as: UTF8.self)) else { continue }
                 let time = Timestamps.date(milliseconds: millis)
                 guard time <= now else { continue }
-                let index = try self.refreshedIndex(id)
+                let index: LogIndex
+                do {
+                    index = try self.refreshedIndex(id)
+                } catch CairnError.sessionNotFound {
+                    unlink(self.timerPath(id))  // left by a session whose creation never completed
+                    continue
+                } catch {
+                    self.logger.error("cannot read a sleeping session; skipping its timer", metadata: ["session": "\(id)", "error": "\(error)"])
+                    continue
+                }
                 if index.last?.event == .sleep, let wake = index.last?.wakeTime, Timestamps.milliseconds(wake) == millis {
                     due.append(DueTimer(session: id, due: time))
                 } else {

@@ -57,7 +57,11 @@ public struct BlobFolder: Sendable {
     /// - Throws: `CairnError.storage`.
     public func put(_ data: Data) throws -> Digest {
         let digest = Digest(of: data)
-        if location(of: digest) != nil { return digest }
+        if let existing = location(of: digest) {
+            // Another writer may have renamed it in without having synced the directory yet.
+            try FileIO.syncDirectory((existing.path as NSString).deletingLastPathComponent)
+            return digest
+        }
         var bytes = data
         var path = base(digest)
         if data.count >= BlobFolder.compressionThreshold,

@@ -22,8 +22,9 @@ enum SQLiteSchema {
         """
         CREATE TABLE work_items(
             id TEXT PRIMARY KEY, pool TEXT NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL, state TEXT NOT NULL,
-            attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT
+            attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT, key TEXT
         );
+        CREATE INDEX work_items_key ON work_items(pool, key, state) WHERE key IS NOT NULL;
         CREATE INDEX work_items_claimable ON work_items(pool, state, seq);
         CREATE INDEX work_items_lapsed ON work_items(pool, state, lease_until);
         CREATE INDEX work_items_seq ON work_items(seq);

@@ -46,13 +46,13 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
         }
     }
 
-    private static let columns = "id, pool, payload, state, attempts, max_attempts, worker, lease_until, last_error"
+    private static let columns = "id, pool, payload, state, attempts, max_attempts, worker, lease_until, last_error, key"
 
     private static func item(from row: SQLiteConnection.Statement) -> WorkItem {
         WorkItem(
             id: row.text(0), pool: row.text(1), payload: row.blob(2), state: WorkItemState(rawValue: row.text(3)) ?? .pending,
             attempts: Int(row.int(4)), maxAttempts: Int(row.int(5)), worker: row.optionalText(6),
-            leaseUntil: row.optionalInt(7).map(Timestamps.date(milliseconds:)), lastError: row.optionalText(8))
+            leaseUntil: row.optionalInt(7).map(Timestamps.date(milliseconds:)), lastError: row.optionalText(8), key: row.optionalText(9))
     }
 
     private static func load(_ id: String, _ connection: SQLiteConnection) throws -> WorkItem? {
@@ -69,16 +69,16 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
         ])
     }
 
-    public func push(pool: String, payload: Data, maxAttempts: Int, id: String?, now: Date) async throws -> WorkItem {
+    public func push(pool: String, payload: Data, maxAttempts: Int, id: String?, key: String?, now: Date) async throws -> WorkItem {
         try WorkRules.validate(pool: pool, maxAttempts: maxAttempts)
         let itemID = id ?? UUID().uuidString.lowercased()
         return try await transaction { connection in
             if let existing = try Self.load(itemID, connection) { return existing }
             try connection.cached("""
-                INSERT INTO work_items(id, pool, seq, payload, state, attempts, max_attempts)
-                VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items), ?, 'pending', 0, ?)
-                """).run([.text(itemID), .text(pool), .blob(payload), .int(Int64(maxAttempts))])
-            return WorkItem(id: itemID, pool: pool, payload: payload, state: .pending, attempts: 0, maxAttempts: maxAttempts)
+                INSERT INTO work_items(id, pool, seq, payload, state, attempts, max_attempts, key)
+                VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items), ?, 'pending', 0, ?, ?)
+                """).run([.text(itemID), .text(pool), .blob(payload), .int(Int64(maxAttempts)), key.map { .text($0) } ?? .null])
+            return WorkItem(id: itemID, pool: pool, payload: payload, state: .pending, attempts: 0, maxAttempts: maxAttempts, key: key)
         }
     }
 
@@ -86,16 +86,22 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
         let nowMillis = Timestamps.milliseconds(now)
         return try await transaction { connection in
             // Two index range scans (pending; claimed with a lapsed lease), oldest of the two.
-            let pending = try connection.cached("SELECT \(Self.columns), seq FROM work_items WHERE pool = ? AND state = 'pending' ORDER BY seq LIMIT 1")
+            // An item whose key another item holds under a live lease is skipped.
+            let free = """
+                (w.key IS NULL OR NOT EXISTS (SELECT 1 FROM work_items h WHERE h.pool = w.pool AND h.key = w.key
+                                               AND h.state = 'claimed' AND h.lease_until > ? AND h.id <> w.id))
+                """
+            let pending = try connection.cached(
+                "SELECT \(Self.columns), seq FROM work_items w WHERE pool = ? AND state = 'pending' AND \(free) ORDER BY seq LIMIT 1")
             let lapsed = try connection.cached(
-                "SELECT \(Self.columns), seq FROM work_items WHERE pool = ? AND state = 'claimed' AND lease_until <= ? ORDER BY seq LIMIT 1")
+                "SELECT \(Self.columns), seq FROM work_items w WHERE pool = ? AND state = 'claimed' AND lease_until <= ? AND \(free) ORDER BY seq LIMIT 1")
             func first(_ statement: SQLiteConnection.Statement, _ values: [SQLiteConnection.Statement.Value]) throws -> (WorkItem, Int64)? {
                 try statement.bind(values)
                 defer { statement.reset() }
-                return try statement.step() ? (Self.item(from: statement), statement.int(9)) : nil
+                return try statement.step() ? (Self.item(from: statement), statement.int(10)) : nil
             }
             while true {
-                let candidates = [try first(pending, [.text(pool)]), try first(lapsed, [.text(pool), .int(nowMillis)])].compactMap { $0 }
+                let candidates = [try first(pending, [.text(pool), .int(nowMillis)]), try first(lapsed, [.text(pool), .int(nowMillis), .int(nowMillis)])].compactMap { $0 }
                 guard var item = candidates.min(by: { $0.1 < $1.1 })?.0 else { return nil }
                 if item.state == .claimed && item.attempts >= item.maxAttempts {
                     item.state = .deadLettered

@@ -17,6 +17,15 @@ public enum CairnError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store URL is not understood.
     case unsupportedStore(String)
 
+    /// Whether the error is the storage's (a failed medium, damaged data, a vanished session), as
+    /// opposed to a refused request: runtimes retry or skip these rather than blame a handler.
+    public var isInfrastructure: Bool {
+        switch self {
+        case .storage, .corrupt, .sessionNotFound, .blobNotFound: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidArgument(let message): message

@@ -89,7 +89,8 @@ public struct Runtime: Sendable {
                 logger.debug("invoking again", metadata: ["session": "\(id)", "reason": "\(restart.reason)"])
             } catch let error as CancellationError {
                 throw error
-            } catch let error as CairnError {
+            } catch let error as CairnError where error.isInfrastructure {
+                // The store failed (here or in the handler's journal): not the handler's fault; the caller retries.
                 throw error
             } catch {
                 let report = ErrorReport(message: "handler error: \(error)", kind: "handler", snapshot: entries.count)
@@ -116,9 +117,8 @@ public struct Runtime: Sendable {
         }
         let length = (committed.last?.seq ?? snapshot - 1) + 1
         for var draft in plan.forks {
-            let child = try await sessions.fork(id, at: length, source: options.source)
             draft.time = Timestamps.truncatedToMilliseconds(clock.now())
-            _ = try await store.append([draft], to: child.id, expectedLength: child.forkPoint + 1)
+            let child = try await sessions.fork(id, at: length, source: options.source, followedBy: [draft])
             report.spawned.append(child.id)
         }
         for (target, draft) in plan.crossSession {
@@ -151,7 +151,13 @@ public struct Runtime: Sendable {
         var woken: [SessionID] = []
         for timer in try await store.dueTimers(at: now) {
             if case .sessions(let ids) = selection, !ids.contains(timer.session) { continue }
-            let head = try await log.head(of: timer.session)
+            let head: SessionHead
+            do {
+                head = try await log.head(of: timer.session)
+            } catch let error as CairnError where error.isInfrastructure {
+                logger.error("cannot read a sleeping session; skipping its timer", metadata: ["session": "\(timer.session)", "error": "\(error)"])
+                continue
+            }
             guard let last = head.last, last.event == .sleep, let due = last.wakeTime, due <= now else { continue }
             let wake = EntryDraft(event: .wake, header: ObjectHeader(metadata: ["reason": "timer"]), time: now, source: options.source)
             do {
@@ -187,16 +193,23 @@ public struct Runtime: Sendable {
     }
 
     /// Drives the selected sessions until the task is cancelled: reacts to new pushes, wakes and
-    /// due timers, polling every ``RuntimeOptions/pollInterval``. Store errors are logged and retried.
+    /// due timers, polling every ``RuntimeOptions/pollInterval``. Store errors are logged and
+    /// retried on the next pass; an error in one session does not hold up the others.
     public func run(_ selection: SessionSelection) async throws {
         var selected = selection
         while !Task.isCancelled {
             do {
                 try await wakeDueTimers(in: selected)
                 for id in try await pendingSessions(in: selected) {
-                    let report = try await drive(id)
-                    if case .sessions(let ids) = selected, !report.spawned.isEmpty {
-                        selected = .sessions(ids + report.spawned)
+                    do {
+                        let report = try await drive(id)
+                        if case .sessions(let ids) = selected, !report.spawned.isEmpty {
+                            selected = .sessions(ids + report.spawned)
+                        }
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("driving a session failed; retrying on the next pass", metadata: ["session": "\(id)", "error": "\(error)"])
                     }
                 }
             } catch is CancellationError {
@@ -223,8 +236,13 @@ public struct Runtime: Sendable {
         case .sessions(let list): ids = list
         }
         var pending: [SessionID] = []
-        for id in ids where Runtime.isPending(try await log.head(of: id).last) {
-            pending.append(id)
+        for id in ids {
+            do {
+                if Runtime.isPending(try await log.head(of: id).last) { pending.append(id) }
+            } catch let error as CairnError where error.isInfrastructure {
+                // One unreadable session must not hide the others; it is reported and skipped.
+                logger.error("cannot read a session's head; skipping it", metadata: ["session": "\(id)", "error": "\(error)"])
+            }
         }
         return pending
     }

@@ -30,10 +30,12 @@ public struct Sessions: Sendable {
     }
 
     /// Forks `parent` after its first `at` entries (all of them if nil). The child inherits those
-    /// entries and adds a `fork` entry; its agent and metadata are the parent's unless given.
+    /// entries and adds a `fork` entry, then `entries` — all created at once, so a child never
+    /// exists without them; its agent and metadata are the parent's unless given.
     /// - Throws: `CairnError.invalidArgument` if `at` is outside `1...length`; store errors.
     @discardableResult
-    public func fork(_ parent: SessionID, at: Int? = nil, agent: String? = nil, metadata: [String: String]? = nil, source: String) async throws -> SessionInfo {
+    public func fork(_ parent: SessionID, at: Int? = nil, agent: String? = nil, metadata: [String: String]? = nil, source: String,
+                     followedBy entries: [EntryDraft] = []) async throws -> SessionInfo {
         let head = try await log.head(of: parent)
         let point = at ?? head.length
         guard point >= 1, point <= head.length else {
@@ -43,7 +45,7 @@ public struct Sessions: Sendable {
         let info = SessionInfo(
             id: SessionID.generate(at: now), parent: parent, forkPoint: point,
             agent: agent ?? head.info.agent, metadata: metadata ?? head.info.metadata, created: now)
-        _ = try await store.createSession(info, initial: [EntryDraft(event: .fork, time: now, source: source)])
+        _ = try await store.createSession(info, initial: [EntryDraft(event: .fork, time: now, source: source)] + entries)
         return info
     }
 
@@ -51,9 +53,6 @@ public struct Sessions: Sendable {
     /// - Throws: `CairnError.sessionNotFound`; store errors.
     @discardableResult
     public func push(_ body: Data, header: ObjectHeader, to id: SessionID, source: String) async throws -> Entry {
-        if try await log.head(of: id).last?.event == .finish {
-            throw CairnError.invalidArgument("session \(id) is finished; fork it to continue from an earlier point")
-        }
         let digest = try await store.put(body)
         let draft = EntryDraft(event: .push, header: header, digest: digest, size: body.count, time: clock.now(), source: source)
         return try await appendUnconditionally([draft], to: id)[0]
@@ -63,22 +62,22 @@ public struct Sessions: Sendable {
     /// - Throws: `CairnError.sessionNotFound`; `CairnError.invalidArgument` if the session is finished.
     @discardableResult
     public func wake(_ id: SessionID, source: String) async throws -> Entry {
-        let head = try await log.head(of: id)
-        if head.last?.event == .finish {
-            throw CairnError.invalidArgument("session \(id) is finished; fork it to continue from an earlier point")
-        }
-        return try await appendUnconditionally([EntryDraft(event: .wake, time: clock.now(), source: source)], to: id)[0]
+        try await appendUnconditionally([EntryDraft(event: .wake, time: clock.now(), source: source)], to: id)[0]
     }
 
     /// Appends `drafts` at whatever length the log has, retrying the compare-and-swap on conflict.
-    /// - Throws: store errors other than conflicts.
+    /// A finished session is refused, also when it finishes while this append retries.
+    /// - Throws: `CairnError.invalidArgument` for a finished session; store errors other than conflicts.
     public func appendUnconditionally(_ drafts: [EntryDraft], to id: SessionID) async throws -> [Entry] {
-        var length = try await store.ownHead(id).length
         while true {
+            let head = try await log.head(of: id)
+            if head.last?.event == .finish {
+                throw CairnError.invalidArgument("session \(id) is finished; fork it to continue from an earlier point")
+            }
             do {
-                return try await store.append(drafts, to: id, expectedLength: length)
-            } catch CairnError.conflict(_, _, let actual) {
-                length = actual
+                return try await store.append(drafts, to: id, expectedLength: head.length)
+            } catch CairnError.conflict {
+                continue
             }
         }
     }

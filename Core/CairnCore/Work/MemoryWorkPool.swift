@@ -14,12 +14,12 @@ public final class MemoryWorkPool: WorkPool, WorkerRegistry {
     /// Creates empty pools.
     public init() {}
 
-    public func push(pool: String, payload: Data, maxAttempts: Int, id: String?, now: Date) async throws -> WorkItem {
+    public func push(pool: String, payload: Data, maxAttempts: Int, id: String?, key: String?, now: Date) async throws -> WorkItem {
         try WorkRules.validate(pool: pool, maxAttempts: maxAttempts)
         let itemID = id ?? UUID().uuidString.lowercased()
         return state.withLock { state in
             if let existing = state.items[itemID] { return existing }
-            let item = WorkItem(id: itemID, pool: pool, payload: payload, state: .pending, attempts: 0, maxAttempts: maxAttempts)
+            let item = WorkItem(id: itemID, pool: pool, payload: payload, state: .pending, attempts: 0, maxAttempts: maxAttempts, key: key)
             state.items[itemID] = item
             state.order.append(itemID)
             return item
@@ -30,6 +30,9 @@ public final class MemoryWorkPool: WorkPool, WorkerRegistry {
         state.withLock { state in
             for id in state.order {
                 guard var item = state.items[id], item.pool == pool, WorkRules.isClaimable(item, now: now) else { continue }
+                if let key = item.key, state.items.values.contains(where: {
+                    $0.id != item.id && $0.pool == pool && $0.key == key && $0.state == .claimed && ($0.leaseUntil ?? .distantPast) > now
+                }) { continue }
                 if item.state == .claimed && item.attempts >= item.maxAttempts {
                     item.state = .deadLettered
                     item.lastError = item.lastError ?? "abandoned by worker \(item.worker ?? "?") \(item.attempts) times"

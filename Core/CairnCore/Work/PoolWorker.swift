@@ -57,6 +57,27 @@ public struct PoolWorker: Sendable {
     @discardableResult
     public func run(untilIdle: Bool = false) async throws -> Int {
         try await pools.register(WorkerRecord(id: options.workerID, capabilities: [options.pool], heartbeatInterval: options.lease / 3, lastHeartbeat: now))
+        // Heartbeats come from their own task, so a long dispatch or drive never makes this worker look dead.
+        let completed = try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: .milliseconds(Int(options.lease * 1000 / 3)))
+                    try? await pools.heartbeat(worker: options.workerID, now: now)
+                }
+            }
+            group.addTask { await work(untilIdle: untilIdle) }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            return 0
+        }
+        _ = try? await pools.releaseAll(worker: options.workerID, now: now)
+        try? await pools.deregister(worker: options.workerID)
+        return completed
+    }
+
+    private func work(untilIdle: Bool) async -> Int {
         var completed = 0
         while !Task.isCancelled {
             do {
@@ -72,8 +93,6 @@ public struct PoolWorker: Sendable {
             }
             do { try await Task.sleep(for: options.pollInterval) } catch { break }
         }
-        _ = try? await pools.releaseAll(worker: options.workerID, now: now)
-        try? await pools.deregister(worker: options.workerID)
         return completed
     }
 
@@ -111,8 +130,13 @@ public struct PoolWorker: Sendable {
         try await runtime.wakeDueTimers(in: .all)
         let log = SessionLog(store: runtime.store)
         for id in try await runtime.pendingSessions(in: .all) {
-            let length = try await log.head(of: id).length
-            _ = try await pools.push(pool: options.pool, payload: Data(id.rawValue.utf8), maxAttempts: options.maxAttempts, id: "\(id)@\(length)", now: now)
+            do {
+                let length = try await log.head(of: id).length
+                _ = try await pools.push(pool: options.pool, payload: Data(id.rawValue.utf8), maxAttempts: options.maxAttempts,
+                                         id: "\(id)@\(length)", key: id.rawValue, now: now)
+            } catch let error as CairnError where error.isInfrastructure {
+                logger.error("cannot propose a session; skipping it", metadata: ["session": "\(id)", "error": "\(error)"])
+            }
         }
     }
 
@@ -131,7 +155,6 @@ public struct PoolWorker: Sendable {
                 while true {
                     try await Task.sleep(for: .milliseconds(Int(options.lease * 1000 / 3)))
                     try await pools.heartbeat(item: item, worker: options.workerID, lease: options.lease, now: now)
-                    try? await pools.heartbeat(worker: options.workerID, now: now)
                 }
             }
             defer { group.cancelAll() }

@@ -32,10 +32,13 @@ public struct WorkItem: Sendable, Hashable {
     public var leaseUntil: Date?
     /// The last failure reported for it.
     public var lastError: String?
+    /// Items with the same key are held one at a time (e.g. one item per session).
+    public var key: String?
 
     /// Creates an item.
     public init(id: String, pool: String, payload: Data, state: WorkItemState, attempts: Int, maxAttempts: Int,
-                worker: String? = nil, leaseUntil: Date? = nil, lastError: String? = nil) {
+                worker: String? = nil, leaseUntil: Date? = nil, lastError: String? = nil, key: String? = nil) {
+        self.key = key
         self.id = id
         self.pool = pool
         self.payload = payload
@@ -89,13 +92,15 @@ public enum WorkPoolError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Requirements (checked by `WorkPoolConformance` in the conformance kit):
 /// - `claim` is atomic: no two workers — tasks or processes — hold the same item at once. An
 ///   item is held from its claim until it is completed, failed or released, or its lease runs out.
-/// - Items are claimed oldest first; every claim counts an attempt; an item whose attempts reach
+/// - Items are claimed oldest first, skipping an item whose `key` another item holds under a live
+///   lease; every claim counts an attempt; an item whose attempts reach
 ///   `maxAttempts` and then fails (or is abandoned) is dead-lettered instead of retried.
 /// - Operations by a worker that no longer holds an item throw ``WorkPoolError/notHeld(item:worker:)``.
 /// - Time is passed in (`now`), so tests and simulations control it.
 public protocol WorkPool: Sendable {
     /// Adds an item (or, if `id` is already in the pool, returns the existing one unchanged).
-    func push(pool: String, payload: Data, maxAttempts: Int, id: String?, now: Date) async throws -> WorkItem
+    /// Items sharing a `key` are never held at the same time.
+    func push(pool: String, payload: Data, maxAttempts: Int, id: String?, key: String?, now: Date) async throws -> WorkItem
     /// Claims the oldest claimable item for `worker` with a lease of `lease` seconds, or nil if none.
     func claim(pool: String, worker: String, lease: TimeInterval, now: Date) async throws -> WorkItem?
     /// Extends the worker's lease on an item it holds.
@@ -110,4 +115,11 @@ public protocol WorkPool: Sendable {
     func size(pool: String, now: Date) async throws -> PoolSize
     /// The dead-lettered items of a pool, oldest first.
     func deadLetters(pool: String) async throws -> [WorkItem]
+}
+
+extension WorkPool {
+    /// Adds an item without a key.
+    public func push(pool: String, payload: Data, maxAttempts: Int, id: String?, now: Date) async throws -> WorkItem {
+        try await push(pool: pool, payload: payload, maxAttempts: maxAttempts, id: id, key: nil, now: now)
+    }
 }

@@ -89,6 +89,10 @@ public actor Journal {
                 if foreign.contains(where: { $0.event == .step }) {
                     throw InvocationRestart(reason: "another runner recorded steps in session \(session)")
                 }
+                if let last = foreign.last, !Runtime.isPending(last) {
+                    // Another runtime paused, finished or failed the session: record nothing after that.
+                    throw InvocationRestart(reason: "session \(session) became \(last.event) meanwhile")
+                }
                 length = actual
                 logMoved = true
             }

@@ -90,7 +90,7 @@ public struct WorkflowHandler<W: Workflow>: Handler {
             throw error
         } catch let error as CancellationError {
             throw error
-        } catch let error as CairnError {
+        } catch let error as CairnError where error.isInfrastructure {
             // The store failed while journaling: not the workflow's failure; the runtime reports it.
             throw error
         } catch {
