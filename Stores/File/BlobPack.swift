@@ -115,7 +115,7 @@ final class BlobPack: @unchecked Sendable {
                     index[digest] = location
                     durable.insert(digest)
                 }
-                durable.formUnion(present)
+                durable.formUnion(present.filter { index[$0]?.pack == written.pack })
                 scanned[written.pack] = max(scanned[written.pack] ?? 0, written.end)
             case .failure(let error):
                 for item in batch { failures[item.ticket] = error }

@@ -80,15 +80,19 @@ public final class FileStore: Store {
 
     public func get(_ digest: Digest) async throws -> Data {
         try await BlockingIO.run {
+            let folder = BlobFolder(root: self.root)
+            if folder.location(of: digest) != nil { return try folder.get(digest) }
             if let data = try self.packs.get(digest) { return data }
-            return try BlobFolder(root: self.root).get(digest)
+            throw CairnError.blobNotFound(digest)
         }
     }
 
     public func getStored(_ digest: Digest) async throws -> StoredBlob {
         try await BlockingIO.run {
+            let folder = BlobFolder(root: self.root)
+            if folder.location(of: digest) != nil { return try folder.getStored(digest) }
             if let data = try self.packs.get(digest) { return StoredBlob(bytes: data, encoding: "") }
-            return try BlobFolder(root: self.root).getStored(digest)
+            throw CairnError.blobNotFound(digest)
         }
     }
 
@@ -209,7 +213,7 @@ public final class FileStore: Store {
             try FileIO.sync(fd, path: path)
         } catch {
             // Not acknowledged, so it must not be read either: cut it off while holding the lock.
-            _ = ftruncate(fd, off_t(index.end))
+            if ftruncate(fd, off_t(index.end)) == 0 { _ = fdatasync(fd) }
             throw error
         }
         index.add(entries: entries, at: index.end, length: Int64(record.count))

@@ -22,9 +22,8 @@ enum SQLiteSchema {
         """
         CREATE TABLE work_items(
             id TEXT PRIMARY KEY, pool TEXT NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL, state TEXT NOT NULL,
-            attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT, key TEXT
+            attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT
         );
-        CREATE INDEX work_items_key ON work_items(pool, key, state) WHERE key IS NOT NULL;
         CREATE INDEX work_items_claimable ON work_items(pool, state, seq);
         CREATE INDEX work_items_lapsed ON work_items(pool, state, lease_until);
         CREATE INDEX work_items_seq ON work_items(seq);
@@ -32,6 +31,10 @@ enum SQLiteSchema {
         CREATE TABLE workers(
             id TEXT PRIMARY KEY, capabilities TEXT NOT NULL, heartbeat_interval_ms INTEGER NOT NULL, last_heartbeat INTEGER NOT NULL
         ) WITHOUT ROWID;
+        """,
+        """
+        ALTER TABLE work_items ADD COLUMN key TEXT;
+        CREATE INDEX work_items_key ON work_items(pool, key, state) WHERE key IS NOT NULL;
         """,
     ]
 

@@ -47,9 +47,10 @@ public final class SQLiteStore: Store {
         if create {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
+        // The busy timeout first: switching to WAL waits for a lock another connection may hold.
         let setup = """
-            PRAGMA journal_mode=WAL; PRAGMA synchronous=\(durability.rawValue.uppercased());
-            PRAGMA busy_timeout=\(busyTimeoutMilliseconds); PRAGMA foreign_keys=OFF;
+            PRAGMA busy_timeout=\(busyTimeoutMilliseconds); PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=\(durability.rawValue.uppercased()); PRAGMA foreign_keys=OFF;
             """
         let connection = try SQLiteConnection(path: path, create: create)
         try connection.execute(setup)

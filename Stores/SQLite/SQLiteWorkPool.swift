@@ -18,7 +18,7 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
         self.path = path
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let connection = try SQLiteConnection(path: path, create: true)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=\(busyTimeoutMilliseconds);")
+        try connection.execute("PRAGMA busy_timeout=\(busyTimeoutMilliseconds); PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try SQLiteSchema.migrate(connection)
         self.connection = Mutex(connection)
     }

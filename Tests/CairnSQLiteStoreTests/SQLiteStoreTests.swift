@@ -127,3 +127,43 @@ struct SQLiteWorkPoolTests {
         #expect(try await store.sessionInfo(try SessionID(String(decoding: item.payload, as: UTF8.self))) == session)
     }
 }
+
+@Suite("SQLite schema migrations")
+struct SQLiteMigrationTests {
+    @Test func aVersion2DatabaseIsMigratedAndKeepsItsItems() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path + "/old.db"
+        // A database as version 2 left it: work_items without the key column.
+        let script = """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.executescript('''
+            CREATE TABLE sessions(id TEXT PRIMARY KEY, parent TEXT, fork_point INTEGER NOT NULL, agent TEXT NOT NULL, metadata TEXT NOT NULL,
+              created INTEGER NOT NULL, length INTEGER NOT NULL, wake_at INTEGER) WITHOUT ROWID;
+            CREATE TABLE entries(session TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, content_type TEXT NOT NULL,
+              content_encoding TEXT NOT NULL, schema_url TEXT NOT NULL, name TEXT NOT NULL, metadata TEXT NOT NULL, digest TEXT,
+              size INTEGER NOT NULL, time INTEGER NOT NULL, source TEXT NOT NULL, PRIMARY KEY(session, seq)) WITHOUT ROWID;
+            CREATE TABLE blobs(digest TEXT PRIMARY KEY, encoding TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE work_items(id TEXT PRIMARY KEY, pool TEXT NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL, state TEXT NOT NULL,
+              attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT);
+            CREATE TABLE workers(id TEXT PRIMARY KEY, capabilities TEXT NOT NULL, heartbeat_interval_ms INTEGER NOT NULL,
+              last_heartbeat INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO work_items VALUES ('old-item', 'p', 1, X'7B7D', 'pending', 0, 3, NULL, NULL, NULL);
+            PRAGMA user_version = 2;
+            ''')
+            c.commit()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let pool = try SQLiteWorkPool(path: path)
+        let item = try #require(try await pool.claim(pool: "p", worker: "w", lease: 30, now: Date()))
+        #expect(item.id == "old-item" && item.key == nil)
+        _ = try await pool.push(pool: "p", payload: Data(), maxAttempts: 1, id: "new", key: "k", now: Date())
+        #expect(try await pool.claim(pool: "p", worker: "w2", lease: 30, now: Date())?.key == "k")
+    }
+}

@@ -125,7 +125,13 @@ public struct Runtime: Sendable {
             var delivered = draft
             delivered.header.metadata["cairn.from"] = "\(id)"
             delivered.time = Timestamps.truncatedToMilliseconds(clock.now())
-            _ = try await sessions.appendUnconditionally([delivered], to: target)
+            do {
+                _ = try await sessions.appendUnconditionally([delivered], to: target)
+            } catch CairnError.invalidArgument(let why) {
+                // The target finished after the outputs were checked: its log stays final.
+                logger.warning("cross-session output dropped", metadata: ["session": "\(id)", "target": "\(target)", "reason": "\(why)"])
+                continue
+            }
             if !report.touched.contains(target) { report.touched.append(target) }
         }
     }

@@ -58,16 +58,17 @@ public struct PoolWorker: Sendable {
     public func run(untilIdle: Bool = false) async throws -> Int {
         try await pools.register(WorkerRecord(id: options.workerID, capabilities: [options.pool], heartbeatInterval: options.lease / 3, lastHeartbeat: now))
         // Heartbeats come from their own task, so a long dispatch or drive never makes this worker look dead.
-        let completed = try await withThrowingTaskGroup(of: Int?.self) { group in
+        let completed = await withTaskGroup(of: Int?.self) { group in
             group.addTask {
-                while true {
-                    try await Task.sleep(for: .milliseconds(Int(options.lease * 1000 / 3)))
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .milliseconds(Int(options.lease * 1000 / 3))) } catch { return nil }
                     try? await pools.heartbeat(worker: options.workerID, now: now)
                 }
+                return nil
             }
             group.addTask { await work(untilIdle: untilIdle) }
             defer { group.cancelAll() }
-            while let result = try await group.next() {
+            while let result = await group.next() {
                 if let result { return result }
             }
             return 0
