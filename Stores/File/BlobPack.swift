@@ -35,6 +35,7 @@ final class BlobPack: @unchecked Sendable {
     private var durable = Set<Digest>()
     /// Packs with a damaged region (valid records after bytes that fail their checksum), by number.
     private var damaged: [Int: String] = [:]
+    private var readers: [Int: Int32] = [:]
     private var scanned: [Int: Int64] = [:]
     private var queue: [(digest: Digest, data: Data, ticket: Int)] = []
     private var nextTicket = 0
@@ -62,6 +63,13 @@ final class BlobPack: @unchecked Sendable {
         return index[digest] != nil
     }
 
+    /// The damage found in packs, if any (blobs that cannot be found may have been in it).
+    var damage: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return damaged.values.first
+    }
+
     /// The body, verified against its digest; nil if no pack holds it.
     func get(_ digest: Digest) throws -> Data? {
         condition.lock()
@@ -70,20 +78,29 @@ final class BlobPack: @unchecked Sendable {
             do { try refreshLocked() } catch { condition.unlock(); throw error }
             location = index[digest]
         }
-        let damage = damaged.values.first
         condition.unlock()
-        guard let location else {
-            if let damage { throw CairnError.corrupt("blob \(digest) not found, and a pack is damaged: \(damage)") }
-            return nil
-        }
+        guard let location else { return nil }
         let file = path(location.pack)
-        let fd = try FileIO.open(file, O_RDONLY)
-        defer { close(fd) }
+        let fd = try reader(for: location.pack)
         let data = try FileIO.read(fd, from: location.offset + Int64(Self.headerSize), count: location.length, path: file)
         guard data.count == location.length, Digest(of: data) == digest else {
             throw CairnError.corrupt("blob \(digest) in \(file) does not match its digest")
         }
         return data
+    }
+
+    /// A read-only descriptor per pack, opened once and kept (`pread` needs no shared offset).
+    private func reader(for pack: Int) throws -> Int32 {
+        condition.lock()
+        defer { condition.unlock() }
+        if let fd = readers[pack] { return fd }
+        let fd = try FileIO.open(path(pack), O_RDONLY)
+        readers[pack] = fd
+        return fd
+    }
+
+    deinit {
+        readers.values.forEach { close($0) }
     }
 
     /// Stores a small body durably (group-committed with concurrent puts).

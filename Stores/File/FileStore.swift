@@ -80,20 +80,23 @@ public final class FileStore: Store {
 
     public func get(_ digest: Digest) async throws -> Data {
         try await BlockingIO.run {
-            let folder = BlobFolder(root: self.root)
-            if folder.location(of: digest) != nil { return try folder.get(digest) }
             if let data = try self.packs.get(digest) { return data }
-            throw CairnError.blobNotFound(digest)
+            return try self.folderBlob(digest) { try $0.get(digest) }
         }
     }
 
     public func getStored(_ digest: Digest) async throws -> StoredBlob {
         try await BlockingIO.run {
-            let folder = BlobFolder(root: self.root)
-            if folder.location(of: digest) != nil { return try folder.getStored(digest) }
             if let data = try self.packs.get(digest) { return StoredBlob(bytes: data, encoding: "") }
-            throw CairnError.blobNotFound(digest)
+            return try self.folderBlob(digest) { try $0.getStored(digest) }
         }
+    }
+
+    /// A blob from the folder; if it is not there either and a pack is damaged, that is reported.
+    private func folderBlob<T>(_ digest: Digest, _ read: (BlobFolder) throws -> T) throws -> T {
+        let folder = BlobFolder(root: root)
+        guard folder.location(of: digest) == nil, let damage = packs.damage else { return try read(folder) }
+        throw CairnError.corrupt("blob \(digest) not found, and a pack is damaged: \(damage)")
     }
 
     public func contains(_ digest: Digest) async throws -> Bool {
