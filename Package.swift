@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CairnProcessHandler", targets: ["CairnProcessHandler"]),
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
         .library(name: "CairnOpenAI", targets: ["CairnOpenAI"]),
+        .library(name: "CairnAnthropic", targets: ["CairnAnthropic"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .executable(name: "cairn", targets: ["cairn"]),
     ],
@@ -111,6 +112,17 @@ let package = Package(
             path: "Adapters/OpenAI"
         ),
 
+        .target(
+            name: "CairnAnthropic",
+            dependencies: [
+                "CairnCore", "CairnProviderSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Adapters/Anthropic"
+        ),
+
         // Frontends.
         .target(name: "CairnHandlerSDK", dependencies: ["CairnZstd"], path: "Frontends/HandlerSDK"),
         .target(
@@ -182,6 +194,11 @@ let package = Package(
             name: "CairnStoreCrashTests",
             dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash"],
             path: "Tests/CairnStoreCrashTests"
+        ),
+        .testTarget(
+            name: "CairnAnthropicTests",
+            dependencies: ["CairnCore", "CairnAnthropic", "CairnTestSupport"],
+            path: "Tests/CairnAnthropicTests"
         ),
         .testTarget(
             name: "CairnOpenAITests",

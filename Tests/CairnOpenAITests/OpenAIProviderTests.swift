@@ -4,49 +4,11 @@ import CairnTestSupport
 import Foundation
 import Testing
 
-/// A real fakellm server (PyPI `fakellm`) on 127.0.0.1, with the rules these tests need.
 enum FakeLLM {
-    static let rules = """
-        rules:
-          - name: flaky-first
-            when: {messages_contain: "flaky", turn: 1}
-            respond: {status: 429, error: "slow down"}
-          - name: flaky-second
-            when: {messages_contain: "flaky", turn: 2}
-            respond: {status: 500, error: "internal"}
-          - name: flaky-third
-            when: {messages_contain: "flaky"}
-            respond: {content: "recovered after retries"}
-          - name: refused
-            when: {messages_contain: "forbidden"}
-            respond: {status: 401, error: "invalid api key"}
-          - name: adds
-            when: {tools_include: "add", turn: 1}
-            respond:
-              tool_calls:
-                - {name: add, arguments: {a: 2, b: 3}}
-          - name: sums
-            when: {tools_include: "add"}
-            respond: {content: "The sum is 5."}
-          - name: hello
-            when: {messages_contain: "hello"}
-            respond: {content: "Hello from a fake model, streamed word by word."}
-        """
-
-    static let server: Result<LocalServer, any Error> = Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fakellm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config = folder.appendingPathComponent("fakellm.yaml")
-        try rules.write(to: config, atomically: true, encoding: .utf8)
-        let port = LocalServer.freePort()
-        return try LocalServer(command: ["python3", "-c", "from fakellm.cli import main; main()", "serve", "--host", "127.0.0.1",
-                                         "--port", String(port), "--config", config.path], port: port)
-    }
-
     /// A provider for the fake server. fakellm injects error statuses only into non-streamed
     /// answers, so the error tests ask for those (`streaming: false`).
     static func provider(maxAttempts: Int = 4, streaming: Bool = true) throws -> OpenAIProvider {
-        let server = try server.get()
+        let server = try FakeLLMServer.shared.get()
         return OpenAIProvider(configuration: .init(baseURL: server.url + "/v1", apiKey: "test", timeout: .seconds(30),
                                                    maxAttempts: maxAttempts, initialBackoff: .milliseconds(20), streaming: streaming))
     }

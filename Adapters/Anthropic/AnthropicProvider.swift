@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import CairnCore
+import CairnProviderSupport
+import Foundation
+import Logging
+import NIOCore
+
+/// A provider for the Anthropic Messages API (`POST {base}/messages`, streamed as typed SSE
+/// events): text deltas, tool use blocks with their input streamed in pieces, usage.
+/// Retries as ``ProviderHTTP`` does; other 4xx fail at once with the API's message.
+public final class AnthropicProvider: ModelProvider {
+    /// Settings of the provider.
+    public struct Configuration: Sendable {
+        /// The API's base URL, e.g. `https://api.anthropic.com/v1`.
+        public var baseURL: String
+        /// The API key (`x-api-key`).
+        public var apiKey: String?
+        /// The `anthropic-version` header.
+        public var version: String
+        /// `max_tokens` when the request gives none (the API requires one).
+        public var defaultMaxTokens: Int
+        /// How long one request may take, streaming included.
+        public var timeout: Duration
+        /// How many attempts a request gets (1 = no retries).
+        public var maxAttempts: Int
+        /// The first backoff; it doubles per attempt (with jitter), capped at 30 s.
+        public var initialBackoff: Duration
+        /// Whether to ask for a streamed answer; otherwise one JSON message, reported as events.
+        public var streaming: Bool
+
+        /// Creates a configuration.
+        public init(baseURL: String = "https://api.anthropic.com/v1", apiKey: String? = nil, version: String = "2023-06-01",
+                    defaultMaxTokens: Int = 4096, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
+                    initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.apiKey = apiKey
+            self.version = version
+            self.defaultMaxTokens = defaultMaxTokens
+            self.timeout = timeout
+            self.maxAttempts = max(1, maxAttempts)
+            self.initialBackoff = initialBackoff
+            self.streaming = streaming
+        }
+    }
+
+    /// The settings.
+    public let configuration: Configuration
+    private let client: HTTPClient
+    private let logger: Logger
+
+    /// Creates a provider using `client` (the shared one by default).
+    public init(configuration: Configuration, client: HTTPClient = .shared, logger: Logger = Logger(label: "cairn.anthropic")) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+    }
+
+    public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await self.run(request, continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func run(_ request: ModelRequest, _ continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation) async throws {
+        let body = try AnthropicWire.body(for: request, streaming: configuration.streaming, defaultMaxTokens: configuration.defaultMaxTokens)
+        var headers = [("anthropic-version", configuration.version)]
+        if let key = configuration.apiKey { headers.append(("x-api-key", key)) }
+        let response = try await ProviderHTTP.send(
+            client: client, url: configuration.baseURL + "/messages", body: body, headers: headers, timeout: configuration.timeout,
+            maxAttempts: configuration.maxAttempts, initialBackoff: configuration.initialBackoff,
+            provider: "anthropic \(configuration.baseURL)", logger: logger)
+        guard configuration.streaming else {
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            for event in try AnthropicWire.events(fromMessage: Data(buffer.readableBytesView)) { continuation.yield(event) }
+            return
+        }
+        var parser = ServerSentEventParser()
+        var assembler = AnthropicWire.StreamAssembler()
+        for try await buffer in response.body {
+            for event in parser.feed(buffer.readableBytesView) {
+                for output in try assembler.consume(name: event.name, data: event.data) { continuation.yield(output) }
+            }
+        }
+        if let event = parser.finish() {
+            for output in try assembler.consume(name: event.name, data: event.data) { continuation.yield(output) }
+        }
+        for output in assembler.finish() { continuation.yield(output) }
+    }
+}
