@@ -56,17 +56,7 @@ public final class AnthropicProvider: ModelProvider {
     }
 
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    try await self.run(request, continuation)
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        ProviderStream.make { continuation in try await self.run(request, continuation) }
     }
 
     private func run(_ request: ModelRequest, _ continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation) async throws {
@@ -78,20 +68,11 @@ public final class AnthropicProvider: ModelProvider {
             maxAttempts: configuration.maxAttempts, initialBackoff: configuration.initialBackoff,
             provider: "anthropic \(configuration.baseURL)", logger: logger)
         guard configuration.streaming else {
-            let buffer = try await response.body.collect(upTo: 64 << 20)
-            for event in try AnthropicWire.events(fromMessage: Data(buffer.readableBytesView)) { continuation.yield(event) }
+            for event in try AnthropicWire.events(fromMessage: try await ProviderStream.body(of: response)) { continuation.yield(event) }
             return
         }
-        var parser = ServerSentEventParser()
         var assembler = AnthropicWire.StreamAssembler()
-        for try await buffer in response.body {
-            for event in parser.feed(buffer.readableBytesView) {
-                for output in try assembler.consume(name: event.name, data: event.data) { continuation.yield(output) }
-            }
-        }
-        if let event = parser.finish() {
-            for output in try assembler.consume(name: event.name, data: event.data) { continuation.yield(output) }
-        }
+        try await ProviderStream.forwardEvents(of: response, to: continuation) { event in try assembler.consume(name: event.name, data: event.data) }
         for output in assembler.finish() { continuation.yield(output) }
     }
 }

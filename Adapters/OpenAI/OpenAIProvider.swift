@@ -54,17 +54,7 @@ public final class OpenAIProvider: ModelProvider {
     }
 
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    try await self.run(request, continuation)
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        ProviderStream.make { continuation in try await self.run(request, continuation) }
     }
 
     private func run(_ request: ModelRequest, _ continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation) async throws {
@@ -75,21 +65,12 @@ public final class OpenAIProvider: ModelProvider {
             timeout: configuration.timeout, maxAttempts: configuration.maxAttempts, initialBackoff: configuration.initialBackoff,
             provider: "openai-compatible \(configuration.baseURL)", logger: logger)
         guard configuration.streaming else {
-            let buffer = try await response.body.collect(upTo: 64 << 20)
-            let data = Data(buffer.readableBytesView)
+            let data = try await ProviderStream.body(of: response)
             for event in try OpenAIWire.events(fromCompletion: data) { continuation.yield(event) }
             return
         }
-        var parser = ServerSentEventParser()
         var assembler = OpenAIWire.StreamAssembler()
-        for try await buffer in response.body {
-            for event in parser.feed(buffer.readableBytesView) {
-                for output in try assembler.consume(event.data) { continuation.yield(output) }
-            }
-        }
-        if let event = parser.finish() {
-            for output in try assembler.consume(event.data) { continuation.yield(output) }
-        }
+        try await ProviderStream.forwardEvents(of: response, to: continuation) { event in try assembler.consume(event.data) }
         for output in assembler.finish() { continuation.yield(output) }
     }
 }
