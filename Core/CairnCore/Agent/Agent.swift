@@ -1,6 +1,7 @@
 import Foundation
 
-/// An agent: instructions, a model, tools, skills loaded on demand, and sub-agents callable like tools.
+/// An agent: instructions, a model, tools, skills loaded on demand, sub-agents callable like
+/// tools, and the governance and secrets that bound what it does.
 public struct AgentDefinition: Sendable {
     /// The agent's name.
     public var name: String
@@ -18,12 +19,25 @@ public struct AgentDefinition: Sendable {
     public var subAgents: [AgentDefinition]
     /// The most model turns one run may take.
     public var maxTurns: Int
-    /// Receives text deltas as the model streams them (for live subscribers); only complete turns are recorded.
-    public var onText: @Sendable (String) -> Void
+    /// Sampling: the most tokens per answer.
+    public var maxTokens: Int?
+    /// Sampling: the temperature.
+    public var temperature: Double?
+    /// Prices for cost accounting (nil: cost is not counted).
+    public var pricing: ModelPricing?
+    /// The policy chain consulted before each model call and tool call.
+    public var governance: Governance
+    /// Secrets: redacted from everything the run records or shows.
+    public var secrets: SecretVault?
+    /// Receives what happens as it happens (text deltas, tool calls, ...) for live subscribers;
+    /// only complete turns are recorded.
+    public var observer: @Sendable (AgentEvent) -> Void
 
     /// Creates an agent.
     public init(name: String, instructions: String, model: String, provider: any ModelProvider, tools: [any Tool] = [],
-                skills: [Skill] = [], subAgents: [AgentDefinition] = [], maxTurns: Int = 20, onText: @escaping @Sendable (String) -> Void = { _ in }) {
+                skills: [Skill] = [], subAgents: [AgentDefinition] = [], maxTurns: Int = 20, maxTokens: Int? = nil, temperature: Double? = nil,
+                pricing: ModelPricing? = nil, governance: Governance = .none, secrets: SecretVault? = nil,
+                observer: @escaping @Sendable (AgentEvent) -> Void = { _ in }) {
         self.name = name
         self.instructions = instructions
         self.model = model
@@ -32,8 +46,16 @@ public struct AgentDefinition: Sendable {
         self.skills = skills
         self.subAgents = subAgents
         self.maxTurns = maxTurns
-        self.onText = onText
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.pricing = pricing
+        self.governance = governance
+        self.secrets = secrets
+        self.observer = observer
     }
+
+    /// `text` with the agent's secrets redacted.
+    public func redact(_ text: String) -> String { secrets?.redact(text) ?? text }
 
     /// What the model is offered: the tools, `load_skill` when there are skills, and one tool per sub-agent.
     var toolSpecs: [ToolSpec] {
@@ -53,79 +75,34 @@ public struct AgentDefinition: Sendable {
     }
 }
 
-/// The agent loop as a durable workflow: every model call and every tool call is a step, so a
-/// crashed run resumes without calling the model again for turns it already finished, and the
-/// session log is the transcript. The input is the user's message; the output is the final answer.
+/// The agent loop as a durable workflow: every model call, tool call and governance decision is
+/// a step, so a crashed run resumes without calling the model again for turns it already
+/// finished, and the session log is the transcript. The input is the user's first message.
+///
+/// A one-shot run returns the final answer (the session's `result`, then it finishes). A
+/// conversation answers, then waits for the next message — a push named `message` holding a
+/// JSON string — and answers again, with the whole conversation as context, for as long as the
+/// session lives.
 public struct AgentWorkflow: Workflow {
     /// The agent.
     public let agent: AgentDefinition
+    /// Whether the session is a conversation.
+    public let conversational: Bool
 
     /// Creates the workflow of `agent`.
-    public init(_ agent: AgentDefinition) {
+    public init(_ agent: AgentDefinition, conversational: Bool = false) {
         self.agent = agent
+        self.conversational = conversational
     }
 
     public func run(_ context: WorkflowContext, _ input: String) async throws -> String {
-        try await AgentLoop(agent: agent).run(context, messages: [ChatMessage(role: .user, text: input)]).text
-    }
-}
-
-/// One agent's loop over a context (a whole run, or a sub-agent's child scope).
-struct AgentLoop: Sendable {
-    let agent: AgentDefinition
-
-    /// Runs turns until the model stops asking for tools; returns the final assistant message.
-    func run(_ context: WorkflowContext, messages initial: [ChatMessage]) async throws -> ChatMessage {
-        var messages = initial
-        for turnIndex in 0..<agent.maxTurns {
-            let request = ModelRequest(model: agent.model, instructions: agent.instructions, messages: messages, tools: agent.toolSpecs)
-            let provider = agent.provider, onText = agent.onText
-            let turn = try await context.step("model turn \(turnIndex + 1)", policy: .exponential(retries: 2)) {
-                try await ModelTurn.collect(provider.stream(request), onText: onText)
-            }
-            messages.append(turn.message)
-            guard !turn.message.toolCalls.isEmpty else { return turn.message }
-            for call in turn.message.toolCalls {
-                let result = try await callTool(call, context)
-                messages.append(ChatMessage(role: .tool, text: result.text, toolCallID: call.id, isError: result.isError))
-            }
-        }
-        throw ModelProviderError("agent \(agent.name) reached its limit of \(agent.maxTurns) model turns without a final answer")
-    }
-
-    struct ToolOutcome: Codable, Sendable {
-        var text: String
-        var isError: Bool
-    }
-
-    private func callTool(_ call: ToolCall, _ context: WorkflowContext) async throws -> ToolOutcome {
-        if let sub = agent.subAgents.first(where: { $0.name == call.name }) {
-            let task = (try? JSONValue(parsing: call.arguments))?["task"]?.stringValue ?? call.arguments
-            let answer = try await context.child("agent \(sub.name)") { child in
-                try await AgentLoop(agent: sub).run(child, messages: [ChatMessage(role: .user, text: task)])
-            }
-            return ToolOutcome(text: answer.text, isError: false)
-        }
-        let tools = agent.tools, skills = agent.skills
-        return try await context.step("tool \(call.name) \(call.id)") {
-            do {
-                let arguments = call.arguments.isEmpty ? JSONValue.object([:]) : try JSONValue(parsing: call.arguments)
-                if call.name == "load_skill", !skills.isEmpty {
-                    let name = arguments["name"]?.stringValue ?? ""
-                    guard let skill = skills.first(where: { $0.name == name }) else {
-                        return ToolOutcome(text: "no skill named '\(name)'; skills: \(skills.map(\.name).joined(separator: ", "))", isError: true)
-                    }
-                    return ToolOutcome(text: try await skill.content(), isError: false)
-                }
-                guard let tool = tools.first(where: { $0.spec.name == call.name }) else {
-                    return ToolOutcome(text: "no tool named '\(call.name)'", isError: true)
-                }
-                return ToolOutcome(text: try await tool.invoke(arguments), isError: false)
-            } catch let error as CancellationError {
-                throw error
-            } catch {
-                return ToolOutcome(text: "\(error)", isError: true)
-            }
+        var messages = [ChatMessage(role: .user, text: agent.redact(input))]
+        while true {
+            let reply = try await AgentLoop(agent: agent).run(context, messages: &messages)
+            if reply.live { agent.observer(.reply(reply.message.text)) }
+            guard conversational else { return reply.message.text }
+            let next = try await context.signal("message", as: String.self)
+            messages.append(ChatMessage(role: .user, text: agent.redact(next)))
         }
     }
 }

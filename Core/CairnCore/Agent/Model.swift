@@ -147,12 +147,15 @@ public struct ModelTurn: Sendable, Hashable, Codable {
     public var usage: Usage
     /// Why it stopped.
     public var stop: StopReason
+    /// Its cost from the agent's prices (nil without prices).
+    public var cost: Double?
 
     /// Creates a turn.
-    public init(message: ChatMessage, usage: Usage, stop: StopReason) {
+    public init(message: ChatMessage, usage: Usage, stop: StopReason, cost: Double? = nil) {
         self.message = message
         self.usage = usage
         self.stop = stop
+        self.cost = cost
     }
 
     /// Collects a provider's stream into a turn, passing text deltas to `onText` as they come.

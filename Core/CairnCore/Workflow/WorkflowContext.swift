@@ -100,6 +100,9 @@ public final class WorkflowContext: Sendable {
         }
     }
 
+    /// The session the run belongs to.
+    public var session: SessionID { journal.session }
+
     /// Whether this run was started by code that has the patch `id` (see ``Workflow/patches``).
     /// Runs started before a deploy keep answering false for patches added by it, at any point,
     /// including runs waiting at the time; new runs answer true. Branch on it:
