@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
         .library(name: "CairnOpenAI", targets: ["CairnOpenAI"]),
         .library(name: "CairnAnthropic", targets: ["CairnAnthropic"]),
+        .library(name: "CairnTools", targets: ["CairnTools"]),
+        .library(name: "CairnAgentFile", targets: ["CairnAgentFile"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .executable(name: "cairn", targets: ["cairn"]),
     ],
@@ -24,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
         // Core: transport-neutral model, store protocols, runtime loop. Imports no adapter.
@@ -123,12 +126,33 @@ let package = Package(
             path: "Adapters/Anthropic"
         ),
 
+        // Built-in tools for agents: files in an allowed folder, HTTP GET to allowed hosts.
+        .target(
+            name: "CairnTools",
+            dependencies: [
+                "CairnCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Adapters/Tools"
+        ),
+
         // Frontends.
+        // Agent files (YAML): assemble an agent from the providers and tools this build offers.
+        .target(
+            name: "CairnAgentFile",
+            dependencies: [
+                "CairnCore", "CairnFileIO", "CairnOpenAI", "CairnAnthropic", "CairnTools",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Frontends/AgentFile"
+        ),
         .target(name: "CairnHandlerSDK", dependencies: ["CairnZstd"], path: "Frontends/HandlerSDK"),
         .target(
             name: "CairnCLI",
             dependencies: [
-                "CairnCore", "CairnProcessHandler",
+                "CairnCore", "CairnProcessHandler", "CairnAgentFile", "CairnFileIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -204,6 +228,11 @@ let package = Package(
             name: "CairnOpenAITests",
             dependencies: ["CairnCore", "CairnOpenAI", "CairnTestSupport"],
             path: "Tests/CairnOpenAITests"
+        ),
+        .testTarget(
+            name: "CairnAgentTests",
+            dependencies: ["CairnCore", "CairnAgentFile", "CairnTools", "CairnFileStore", "CairnFileIO", "CairnTestSupport", "cairn"],
+            path: "Tests/CairnAgentTests"
         ),
         .testTarget(
             name: "CairnProcessHandlerTests",

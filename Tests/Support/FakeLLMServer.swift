@@ -19,6 +19,25 @@ public enum FakeLLMServer {
           - name: refused
             when: {messages_contain: "forbidden"}
             respond: {status: 401, error: "invalid api key"}
+          - name: skill-load
+            when: {tools_include: "load_skill", turn: 1}
+            respond:
+              tool_calls:
+                - {name: load_skill, arguments: {name: haiku}}
+          - name: skill-use
+            when: {tools_include: "load_skill"}
+            respond: {content: "Stones stacked on the path"}
+          - name: delegate
+            when: {tools_include: "researcher", turn: 1}
+            respond:
+              tool_calls:
+                - {name: researcher, arguments: {task: "what is a cairn"}}
+          - name: delegated-answer
+            when: {tools_include: "researcher"}
+            respond: {content: "A cairn marks a trail, says my researcher."}
+          - name: researcher
+            when: {messages_contain: "what is a cairn"}
+            respond: {content: "Cairns are stacked stones marking trails."}
           - name: adds
             when: {tools_include: "add", turn: 1}
             respond:

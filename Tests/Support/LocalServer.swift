@@ -131,7 +131,8 @@ public struct LocalServerError: Error, CustomStringConvertible {
     /// What went wrong.
     public let description: String
 
-    init(message: String) { description = message }
+    /// An error saying `message`.
+    public init(message: String) { description = message }
 }
 
 /// The `moto[server]` S3 server (PyPI) shared by every test of one test process, started on first
