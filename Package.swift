@@ -193,7 +193,7 @@ let package = Package(
         ),
 
         // Tests.
-        .target(name: "CairnTestSupport", path: "Tests/Support"),
+        .target(name: "CairnTestSupport", path: "Tests/Support", exclude: ["serial_moto.py"]),
         .testTarget(
             name: "CairnCoreTests",
             dependencies: ["CairnCore", "CairnStoreConformance"],

@@ -141,8 +141,12 @@ public enum MotoServer {
     private static let server: Result<LocalServer, any Error> = Result {
         try ensureInstalled()
         let port = LocalServer.freePort()
-        return try LocalServer(command: ["python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", "\(port)"], port: port)
+        return try LocalServer(command: ["python3", script, "\(port)"], port: port)
     }
+
+    /// `serial_moto.py` beside this file: moto serving one request at a time, so its conditional
+    /// writes are atomic as S3's are.
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("serial_moto.py").path
 
     /// The shared server.
     /// - Throws: ``LocalServerError`` if moto cannot be installed or started.
