@@ -31,7 +31,7 @@ struct AgentBuilder {
         let skills = try (spec.skills ?? []).map(makeSkill)
         let subAgents = try (spec.agents ?? []).map { entry -> AgentDefinition in
             var suboptions = options
-            suboptions.observer = { _ in }
+            suboptions.observer = { _, _ in }
             if let file = entry.file { return try AgentFile.load(path(file), options: suboptions, depth: depth + 1) }
             guard let inline = entry.inline else { throw invalid("a sub-agent is either {file: PATH} or an inline agent definition") }
             return try AgentBuilder(file: file, base: base, options: suboptions, depth: depth + 1).build(inline)

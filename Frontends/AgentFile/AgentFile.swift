@@ -17,13 +17,13 @@ public struct AgentFileOptions: Sendable {
     /// Where escalations go.
     public var notifier: any EscalationNotifier
     /// Receives the run's live events (not passed to sub-agents).
-    public var observer: @Sendable (AgentEvent) -> Void
+    public var observer: AgentObserver
     /// The environment secrets and API keys are read from.
     public var environment: [String: String]
 
     /// Creates options.
     public init(allowedHosts: HostAllowlist = .denyAll, ledgerFolder: String? = nil, notifier: any EscalationNotifier = LogEscalationNotifier(),
-                observer: @escaping @Sendable (AgentEvent) -> Void = { _ in }, environment: [String: String] = ProcessInfo.processInfo.environment) {
+                observer: @escaping AgentObserver = { _, _ in }, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.allowedHosts = allowedHosts
         self.ledgerFolder = ledgerFolder
         self.notifier = notifier

@@ -26,7 +26,7 @@ struct AgentRunOptions: ParsableArguments {
         let fromEnvironment = (ProcessInfo.processInfo.environment["CAIRN_ALLOWED_HOSTS"] ?? "").split(separator: ",").map(String.init)
         let hosts = try HostAllowlist((allowHosts + fromEnvironment).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
         let ledger = FileManager.default.currentDirectoryPath + "/" + CLIContext.folder + "/usage"
-        return AgentFileOptions(allowedHosts: hosts, ledgerFolder: ledger, observer: { printer.show($0) })
+        return AgentFileOptions(allowedHosts: hosts, ledgerFolder: ledger, observer: { printer.show($1) })
     }
 }
 

@@ -37,7 +37,7 @@ struct AgentTests {
         ])
         let streamed = Mutex("")
         let agent = AgentDefinition(name: "calc", instructions: "Add numbers.", model: "m", provider: provider, tools: [adder],
-                                    observer: { event in if case .text(let delta) = event { streamed.withLock { $0 += delta } } })
+                                    observer: { _, event in if case .text(let delta) = event { streamed.withLock { $0 += delta } } })
         let (id, report) = try await run(agent, prompt: "2+3?")
         #expect(report.status == .finished)
         #expect(try await answer(id) == "The sum is 5.")

@@ -162,7 +162,7 @@ struct GovernanceTests {
         ])
         let seen = Mutex("")
         let agent = AgentDefinition(name: "s", instructions: "", model: "m", provider: provider, tools: [leaky, failing], secrets: vault,
-                                    observer: { event in seen.withLock { $0 += "\(event)" } })
+                                    observer: { _, event in seen.withLock { $0 += "\(event)" } })
         let (id, report) = try await start(agent, prompt: "use \(secret)")
         #expect(report.status == .finished)
         #expect(provider.requests[0].messages[0].text == "use [REDACTED]")
@@ -194,7 +194,7 @@ struct GovernanceTests {
         try await push("What is my name?", name: "message", to: id)
         let replies = Mutex<[String]>([])
         var observed = agent
-        observed.observer = { event in if case .reply(let text) = event { replies.withLock { $0.append(text) } } }
+        observed.observer = { _, event in if case .reply(let text) = event { replies.withLock { $0.append(text) } } }
         guard case .paused = try await drive(observed, id, conversational: true).status else { Issue.record("expected a pause"); return }
         #expect(provider.requests.count == 2)
         #expect(provider.requests[1].messages.map(\.text) == ["I am Ada", "Hi Ada.", "What is my name?"])

@@ -1,5 +1,8 @@
 import Foundation
 
+/// Receives an agent's live events and the session they happen in.
+public typealias AgentObserver = @Sendable (SessionID, AgentEvent) -> Void
+
 /// An agent: instructions, a model, tools, skills loaded on demand, sub-agents callable like
 /// tools, and the governance and secrets that bound what it does.
 public struct AgentDefinition: Sendable {
@@ -29,15 +32,15 @@ public struct AgentDefinition: Sendable {
     public var governance: Governance
     /// Secrets: redacted from everything the run records or shows.
     public var secrets: SecretVault?
-    /// Receives what happens as it happens (text deltas, tool calls, ...) for live subscribers;
-    /// only complete turns are recorded.
-    public var observer: @Sendable (AgentEvent) -> Void
+    /// Receives what happens as it happens (text deltas, tool calls, ...) with the session it
+    /// happens in, for live subscribers; only complete turns are recorded.
+    public var observer: AgentObserver
 
     /// Creates an agent.
     public init(name: String, instructions: String, model: String, provider: any ModelProvider, tools: [any Tool] = [],
                 skills: [Skill] = [], subAgents: [AgentDefinition] = [], maxTurns: Int = 20, maxTokens: Int? = nil, temperature: Double? = nil,
                 pricing: ModelPricing? = nil, governance: Governance = .none, secrets: SecretVault? = nil,
-                observer: @escaping @Sendable (AgentEvent) -> Void = { _ in }) {
+                observer: @escaping AgentObserver = { _, _ in }) {
         self.name = name
         self.instructions = instructions
         self.model = model
@@ -99,7 +102,7 @@ public struct AgentWorkflow: Workflow {
         var messages = [ChatMessage(role: .user, text: agent.redact(input))]
         while true {
             let reply = try await AgentLoop(agent: agent).run(context, messages: &messages)
-            if reply.live { agent.observer(.reply(reply.message.text)) }
+            if reply.live { agent.observer(context.session, .reply(reply.message.text)) }
             guard conversational else { return reply.message.text }
             let next = try await context.signal("message", as: String.self)
             messages.append(ChatMessage(role: .user, text: agent.redact(next)))

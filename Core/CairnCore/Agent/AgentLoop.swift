@@ -51,22 +51,22 @@ struct AgentLoop: Sendable {
     /// One model call as a step: streamed text goes to the observer live; the recorded turn is
     /// redacted and carries its cost; the usage goes to the ledger.
     private func modelTurn(_ number: Int, messages: [ChatMessage], _ context: WorkflowContext) async throws -> (ModelTurn, live: Bool) {
-        let agent = self.agent
+        let agent = self.agent, session = context.session
         let live = Mutex(false)
         let request = ModelRequest(model: agent.model, instructions: agent.instructions, messages: messages, tools: agent.toolSpecs,
                                    maxTokens: agent.maxTokens, temperature: agent.temperature)
         let turn = try await context.step("model turn \(number)", policy: .exponential(retries: 2)) {
             live.withLock { $0 = true }
             do {
-                var turn = try await ModelTurn.collect(agent.provider.stream(request), onText: { agent.observer(.text(agent.redact($0))) })
+                var turn = try await ModelTurn.collect(agent.provider.stream(request), onText: { agent.observer(session, .text(agent.redact($0))) })
                 turn.message.text = agent.redact(turn.message.text)
                 turn.message.toolCalls = turn.message.toolCalls.map { ToolCall(id: $0.id, name: $0.name, arguments: agent.redact($0.arguments)) }
                 turn.cost = agent.pricing?.cost(of: turn.usage)
                 if let ledger = agent.governance.ledger {
                     try await ledger.add(UsageCounters(modelTurns: 1, cost: turn.cost ?? 0), agent: agent.name, on: Date())
                 }
-                agent.observer(.usage(turn.usage, cost: turn.cost))
-                for call in turn.message.toolCalls { agent.observer(.toolCall(call)) }
+                agent.observer(session, .usage(turn.usage, cost: turn.cost))
+                for call in turn.message.toolCalls { agent.observer(session, .toolCall(call)) }
                 return turn
             } catch let error as CancellationError {
                 throw error
@@ -78,7 +78,7 @@ struct AgentLoop: Sendable {
     }
 
     private func callTool(_ call: ToolCall, irreversible: Bool, weight: Double, _ context: WorkflowContext) async throws -> ToolOutcome {
-        let agent = self.agent
+        let agent = self.agent, session = context.session
         if let sub = agent.subAgents.first(where: { $0.name == call.name }) {
             let task = (try? JSONValue(parsing: call.arguments))?["task"]?.stringValue ?? call.arguments
             var messages = [ChatMessage(role: .user, text: agent.redact(task))]
@@ -86,7 +86,7 @@ struct AgentLoop: Sendable {
                 try await AgentLoop(agent: sub).run(child, messages: &messages)
             }
             let text = agent.redact(answer.message.text)
-            if answer.live { agent.observer(.toolResult(callID: call.id, name: call.name, text: text, isError: false)) }
+            if answer.live { agent.observer(session, .toolResult(callID: call.id, name: call.name, text: text, isError: false)) }
             return ToolOutcome(text: text, isError: false)
         }
         return try await context.step("tool \(call.name) \(call.id)") {
@@ -102,7 +102,7 @@ struct AgentLoop: Sendable {
             if let ledger = agent.governance.ledger {
                 try await ledger.add(UsageCounters(toolCalls: weight, irreversibleCalls: irreversible ? 1 : 0), agent: agent.name, on: Date())
             }
-            agent.observer(.toolResult(callID: call.id, name: call.name, text: outcome.text, isError: outcome.isError))
+            agent.observer(session, .toolResult(callID: call.id, name: call.name, text: outcome.text, isError: outcome.isError))
             return outcome
         }
     }
@@ -129,7 +129,7 @@ struct AgentLoop: Sendable {
     private func govern(_ action: GovernedAction, _ context: WorkflowContext, _ state: inout GovernanceState) async throws {
         let governance = agent.governance
         guard !governance.policies.isEmpty else { return }
-        let snapshot = state, name = agent.name
+        let snapshot = state, name = agent.name, session = context.session
         let live = Mutex(false)
         let decision = try await context.step("governance: \(action.summary)") {
             live.withLock { $0 = true }
@@ -138,7 +138,7 @@ struct AgentLoop: Sendable {
         state.note(decision)
         guard let outcome = decision.outcome else { return }
         if live.withLock({ $0 }) {
-            agent.observer(.governance(decision))
+            agent.observer(session, .governance(decision))
             let level: Logger.Level = outcome >= .pause ? .warning : (outcome == .warn ? .notice : .info)
             Self.logger.log(level: level, "governance: \(outcome.rawValue) before \(action.summary): \(decision.reason)",
                             metadata: ["agent": "\(name)", "session": "\(context.session)"])
