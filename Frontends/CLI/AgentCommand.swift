@@ -143,25 +143,33 @@ struct AgentRunCommand: AsyncParsableCommand {
     }
 }
 
+/// The options of the commands that act on an existing agent session.
+struct AgentSessionOptions: ParsableArguments {
+    @OptionGroup var storeOption: StoreOption
+    @OptionGroup var sessionOption: SessionOption
+    @OptionGroup var run: AgentRunOptions
+    @Option(name: .customLong("agent-file"), help: ArgumentHelp("The agent file (default: the one the session started with).", valueName: "AGENT.yaml"))
+    var agentFile: String?
+
+    /// Pushes `text` as `name` (when given) and drives the session.
+    func drive(pushing text: String? = nil, as name: String = "") async throws {
+        let context = try CLIContext(storeFlag: storeOption.store)
+        let session = try context.session(sessionOption.session)
+        let file = try await AgentSessionDriver.agentFile(agentFile, session: session, context: context)
+        if let text { try await AgentSessionDriver.push(text, name: name, agentFile: file, session: session, context: context) }
+        try await AgentSessionDriver.drive(context, session: session, agentFile: file, options: run)
+    }
+}
+
 /// `cairn agent send "message"`.
 struct AgentSendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Send the next message of a conversation and stream the agent's answer.")
 
-    @OptionGroup var storeOption: StoreOption
-    @OptionGroup var sessionOption: SessionOption
-    @OptionGroup var options: AgentRunOptions
-    @Option(name: .customLong("agent-file"), help: ArgumentHelp("The agent file (default: the one the session started with).", valueName: "AGENT.yaml"))
-    var agentFile: String?
+    @OptionGroup var options: AgentSessionOptions
     @Argument(help: "The message.") var message: String
 
-    func run() async throws {
-        let context = try CLIContext(storeFlag: storeOption.store)
-        let session = try context.session(sessionOption.session)
-        let file = try await AgentSessionDriver.agentFile(agentFile, session: session, context: context)
-        try await AgentSessionDriver.push(message, name: "message", agentFile: file, session: session, context: context)
-        try await AgentSessionDriver.drive(context, session: session, agentFile: file, options: options)
-    }
+    func run() async throws { try await options.drive(pushing: message, as: "message") }
 }
 
 /// `cairn agent resume`.
@@ -169,20 +177,10 @@ struct AgentResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume", abstract: "Resume a run a governance policy paused (approving one more budget's worth), and go on.")
 
-    @OptionGroup var storeOption: StoreOption
-    @OptionGroup var sessionOption: SessionOption
-    @OptionGroup var options: AgentRunOptions
-    @Option(name: .customLong("agent-file"), help: ArgumentHelp("The agent file (default: the one the session started with).", valueName: "AGENT.yaml"))
-    var agentFile: String?
+    @OptionGroup var options: AgentSessionOptions
     @Argument(help: "A note recorded with the approval.") var note: String = "approved"
 
-    func run() async throws {
-        let context = try CLIContext(storeFlag: storeOption.store)
-        let session = try context.session(sessionOption.session)
-        let file = try await AgentSessionDriver.agentFile(agentFile, session: session, context: context)
-        try await AgentSessionDriver.push(note, name: "resume", agentFile: file, session: session, context: context)
-        try await AgentSessionDriver.drive(context, session: session, agentFile: file, options: options)
-    }
+    func run() async throws { try await options.drive(pushing: note, as: "resume") }
 }
 
 /// `cairn agent continue`.
@@ -190,16 +188,7 @@ struct AgentContinueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "continue", abstract: "Continue a run that was interrupted (a crash, a kill): recorded steps are not repeated.")
 
-    @OptionGroup var storeOption: StoreOption
-    @OptionGroup var sessionOption: SessionOption
-    @OptionGroup var options: AgentRunOptions
-    @Option(name: .customLong("agent-file"), help: ArgumentHelp("The agent file (default: the one the session started with).", valueName: "AGENT.yaml"))
-    var agentFile: String?
+    @OptionGroup var options: AgentSessionOptions
 
-    func run() async throws {
-        let context = try CLIContext(storeFlag: storeOption.store)
-        let session = try context.session(sessionOption.session)
-        let file = try await AgentSessionDriver.agentFile(agentFile, session: session, context: context)
-        try await AgentSessionDriver.drive(context, session: session, agentFile: file, options: options)
-    }
+    func run() async throws { try await options.drive() }
 }
