@@ -226,6 +226,14 @@ let package = Package(
             path: "Tests/CairnOpenAITests"
         ),
         .testTarget(
+            name: "CairnServerTests",
+            dependencies: [
+                "CairnCore", "CairnServer", "CairnTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Tests/CairnServerTests"
+        ),
+        .testTarget(
             name: "CairnProcessHandlerTests",
             dependencies: ["CairnCore", "CairnProcessHandler", "CairnFileStore"],
             path: "Tests/CairnProcessHandlerTests"

@@ -115,6 +115,12 @@ public final class CairnServer: Sendable {
         await objectServer.shutdown()
     }
 
+    /// Stops the handlers and the object server of a server that is not going to ``run()``.
+    public func close() async {
+        await builtins.shutdown()
+        await objectServer.shutdown()
+    }
+
     /// Starts a graceful shutdown, as SIGTERM does.
     public func shutdown() async {
         await group.triggerGracefulShutdown()
