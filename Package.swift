@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
         .library(name: "CairnOpenAI", targets: ["CairnOpenAI"]),
         .library(name: "CairnAnthropic", targets: ["CairnAnthropic"]),
+        .library(name: "CairnServer", targets: ["CairnServer"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .executable(name: "cairn", targets: ["cairn"]),
     ],
@@ -183,7 +184,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "cairn-bench",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnTestSupport"],
+            dependencies: [
+                "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnServer", "CairnTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/Bench",
             exclude: ["flatmachines_claims.py"]
         ),
