@@ -22,12 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one (overrides the configuration).") var port: Int?
 
     func run() async throws {
-        var kinds = CairnCommand.handlerKinds
-        let server = try await makeServer(kinds: &kinds)
+        let server = try await makeServer(kinds: CairnCommand.handlerKinds)
         try await server.run()
     }
 
-    private func makeServer(kinds: inout HandlerRegistry) async throws -> CairnServer {
+    private func makeServer(kinds: HandlerRegistry) async throws -> CairnServer {
         var configuration = ServerConfiguration()
         let known = Set(kinds.kinds).union(["command", "rpc"])
         if let config {

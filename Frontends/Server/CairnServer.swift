@@ -60,12 +60,13 @@ public final class CairnServer: Sendable {
         self.objectServer = objectServer
         self.builtins = builtins
 
+        let agents = AgentHandlers(handlers: handlers, metrics: metrics)
         let runtime = Runtime(
-            store: observed, handler: AgentHandlers(handlers: handlers, metrics: metrics),
+            store: observed, handler: agents,
             options: RuntimeOptions(maxInvocations: configuration.maxInvocations, pollInterval: configuration.pollInterval, source: "runtime"),
             logger: logger)
         let driver = SessionDriver(
-            runtime: runtime, handlers: AgentHandlers(handlers: handlers, metrics: metrics), concurrency: configuration.concurrency,
+            runtime: runtime, handlers: agents, concurrency: configuration.concurrency,
             pollInterval: configuration.pollInterval, shutdownGrace: configuration.shutdownGrace, metrics: metrics, logger: logger)
         let stopping = ShutdownFlag()
         let services = APIServices(
