@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CairnAnthropic", targets: ["CairnAnthropic"]),
         .library(name: "CairnTools", targets: ["CairnTools"]),
         .library(name: "CairnAgentFile", targets: ["CairnAgentFile"]),
+        .library(name: "CairnServer", targets: ["CairnServer"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .executable(name: "cairn", targets: ["cairn"]),
     ],
@@ -26,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
@@ -84,6 +89,7 @@ let package = Package(
             name: "CairnProcessHandler",
             dependencies: [
                 "CairnCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,11 +158,25 @@ let package = Package(
         .target(
             name: "CairnCLI",
             dependencies: [
-                "CairnCore", "CairnProcessHandler", "CairnAgentFile", "CairnFileIO",
+                "CairnCore", "CairnProcessHandler", "CairnAgentFile", "CairnFileIO", "CairnServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Frontends/CLI"
+        ),
+        .target(
+            name: "CairnServer",
+            dependencies: [
+                "CairnCore", "CairnProcessHandler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Frontends/Server"
         ),
         .executableTarget(
             name: "cairn",
@@ -187,7 +207,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "cairn-bench",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnTestSupport"],
+            dependencies: [
+                "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnServer", "CairnTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/Bench",
             exclude: ["flatmachines_claims.py"]
         ),
@@ -233,6 +258,14 @@ let package = Package(
             name: "CairnAgentTests",
             dependencies: ["CairnCore", "CairnAgentFile", "CairnTools", "CairnFileStore", "CairnFileIO", "CairnTestSupport", "cairn"],
             path: "Tests/CairnAgentTests"
+        ),
+        .testTarget(
+            name: "CairnServerTests",
+            dependencies: [
+                "CairnCore", "CairnServer", "CairnTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Tests/CairnServerTests"
         ),
         .testTarget(
             name: "CairnProcessHandlerTests",

@@ -126,15 +126,15 @@ struct ChildProcess {
             stderrTail: String(decoding: err.suffix(Self.stderrTailBytes), as: UTF8.self))
     }
 
-    private static let spawnLock = Mutex(())
+    static let spawnLock = Mutex(())
 
     /// A handler that exits without reading its stdin must give the writer EPIPE, not kill the runtime.
-    private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
+    static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// Marks every open descriptor above stderr close-on-exec, so a handler inherits only its
     /// three pipes — not the object server's socket or the store's files, which would otherwise
     /// keep them open (and a handler orphaned by a killed runtime waiting) after the runtime dies.
-    private static func closeOnExecEverything() {
+    static func closeOnExecEverything() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
         for name in names {
             guard let fd = Int32(name), fd > 2 else { continue }
@@ -195,7 +195,7 @@ struct ChildProcess {
     }
 
     /// Reaps the child on a thread of its own (waitpid blocks) and returns its wait status.
-    private static func wait(_ pid: pid_t) async -> Int32 {
+    static func wait(_ pid: pid_t) async -> Int32 {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var status: Int32 = 0
@@ -205,7 +205,7 @@ struct ChildProcess {
         }
     }
 
-    private static func drain(_ fd: Int32, sink: (@Sendable (Data) -> Void)?, tailOnly: Bool) async -> Data {
+    static func drain(_ fd: Int32, sink: (@Sendable (Data) -> Void)?, tailOnly: Bool) async -> Data {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var collected = Data()

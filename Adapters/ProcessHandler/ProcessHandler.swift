@@ -50,18 +50,7 @@ public struct ProcessHandler: Handler {
         let token = server.grant(blobs: invocation.blobs, digests: digests)
         defer { server.revoke(token) }
 
-        var stdin = Data()
-        for entry in invocation.entries {
-            var url = "", encoding = entry.header.contentEncoding
-            if let digest = entry.digest {
-                let producerEncoded = !entry.header.contentEncoding.isEmpty
-                if !producerEncoded, let stored = try? await invocation.blobs.storedEncoding(of: digest) {
-                    encoding = stored
-                }
-                url = server.url(token: token, digest: digest, decoded: producerEncoded)
-            }
-            stdin.append(WireFormat.inputLine(for: entry, url: url, encoding: encoding))
-        }
+        let stdin = await Self.inputLines(for: invocation, server: server, token: token)
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -98,6 +87,23 @@ public struct ProcessHandler: Handler {
             throw HandlerFailure(ErrorReport(
                 message: "\(error)", kind: "invalid-output", exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
         }
+    }
+
+    /// The log of `invocation` as wire-protocol JSON lines whose URLs use `token` on `server`.
+    static func inputLines(for invocation: Invocation, server: ObjectServer, token: String) async -> Data {
+        var lines = Data()
+        for entry in invocation.entries {
+            var url = "", encoding = entry.header.contentEncoding
+            if let digest = entry.digest {
+                let producerEncoded = !entry.header.contentEncoding.isEmpty
+                if !producerEncoded, let stored = try? await invocation.blobs.storedEncoding(of: digest) {
+                    encoding = stored
+                }
+                url = server.url(token: token, digest: digest, decoded: producerEncoded)
+            }
+            lines.append(WireFormat.inputLine(for: entry, url: url, encoding: encoding))
+        }
+        return lines
     }
 
     static func metadataJSON(_ metadata: [String: String]) -> String {

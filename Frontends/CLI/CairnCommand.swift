@@ -11,7 +11,7 @@ public struct CairnCommand: AsyncParsableCommand {
         discussion: "A session is an append-only log of objects. `cairn run` invokes a handler on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them.",
         subcommands: [
             StartCommand.self, PushCommand.self, RunCommand.self, LogCommand.self, ForkCommand.self,
-            ListCommand.self, ShowCommand.self, WakeCommand.self, InspectCommand.self, WorkerCommand.self, AgentCommand.self,
+            ListCommand.self, ShowCommand.self, WakeCommand.self, InspectCommand.self, WorkerCommand.self, AgentCommand.self, ServeCommand.self,
         ]
     )
 
@@ -20,10 +20,15 @@ public struct CairnCommand: AsyncParsableCommand {
     /// The registry of store URL schemes for this process.
     @TaskLocal static var registry = StoreRegistry()
 
-    /// Runs the command line with the stores of `registry`.
-    public static func main(registry: StoreRegistry) async {
+    /// The handler kinds `cairn serve` offers beyond its built-in `command` and `rpc`.
+    @TaskLocal static var handlerKinds = HandlerRegistry()
+
+    /// Runs the command line with the stores of `registry` and the handler kinds of `handlers`.
+    public static func main(registry: StoreRegistry, handlers: HandlerRegistry = HandlerRegistry()) async {
         await $registry.withValue(registry) {
-            await main()
+            await $handlerKinds.withValue(handlers) {
+                await main()
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ public struct Runtime: Sendable {
     private var sessions: Sessions { Sessions(store: store, clock: clock) }
 
     /// Whether a session whose last entry is `last` waits for its handler.
-    static func isPending(_ last: Entry?) -> Bool {
+    public static func isPending(_ last: Entry?) -> Bool {
         guard let last else { return true }
         switch last.event {
         case .pause, .sleep, .finish, .error: return false
@@ -57,46 +57,64 @@ public struct Runtime: Sendable {
     public func drive(_ id: SessionID) async throws -> DriveReport {
         var report = DriveReport(session: id, status: .pending, invocations: 0, spawned: [], touched: [])
         while true {
-            try Task.checkCancellation()
-            let head = try await log.head(of: id)
-            guard Runtime.isPending(head.last) else {
-                report.status = try await SessionLog.status(of: head, blobs: store)
+            switch try await advance(id, invocations: report.invocations) {
+            case .settled(let status):
+                report.status = status
                 return report
-            }
-            if report.invocations >= options.maxInvocations {
-                let message = "runaway handler: invoked \(report.invocations) times in one run without pausing; "
-                    + "make it pause or sleep, or raise the limit (--max-invocations)"
-                logger.warning("\(message)", metadata: ["session": "\(id)"])
-                try await recordFailure(ErrorReport(message: message, kind: "runaway", snapshot: head.length), session: id, snapshot: head.length)
-                continue
-            }
-            let entries = try await log.entries(of: id)
-            // The log may have moved on (another runtime answered) between the head and this read.
-            guard Runtime.isPending(entries.last) else { continue }
-            let journal = Journal(store: store, session: id, length: entries.count)
-            let invocation = Invocation(session: head.info, entries: entries, blobs: store, journal: journal)
-            report.invocations += 1
-            do {
-                let outputs = try await handler.invoke(invocation)
-                try Task.checkCancellation()
-                let plan = try await OutputPlan.prepare(
-                    outputs, for: id, snapshot: entries.count, store: store, fetchers: fetchers, now: clock.now())
-                try await commit(plan, session: id, snapshot: await journal.length, into: &report)
-            } catch let failure as HandlerFailure {
-                logger.info("invocation failed", metadata: ["session": "\(id)", "error": "\(failure.report.message)"])
-                try await recordFailure(failure.report, session: id, snapshot: await journal.length)
-            } catch let restart as InvocationRestart {
-                logger.debug("invoking again", metadata: ["session": "\(id)", "reason": "\(restart.reason)"])
-            } catch let error as CancellationError {
-                throw error
-            } catch let error as CairnError where error.isInfrastructure {
-                // The store failed (here or in the handler's journal): not the handler's fault; the caller retries.
-                throw error
-            } catch {
-                let report = ErrorReport(message: "handler error: \(error)", kind: "handler", snapshot: entries.count)
-                try await recordFailure(report, session: id, snapshot: await journal.length)
+            case .stepped(let invoked, let spawned, let touched):
+                if invoked { report.invocations += 1 }
+                report.spawned += spawned
+                report.touched += touched.filter { !report.touched.contains($0) }
             }
         }
+    }
+
+    /// One step of ``drive(_:)``: if the session is pending, invokes the handler once and appends
+    /// what it decided (or records the failure). A scheduler that shares its workers between many
+    /// sessions calls this once per turn, so no session holds a worker for a whole drive.
+    /// - Parameter invocations: how many times this session was invoked since it was last not
+    ///   pending; at ``RuntimeOptions/maxInvocations`` a `runaway` error is recorded instead.
+    /// - Throws: store errors and `CancellationError`; handler failures are recorded, not thrown.
+    public func advance(_ id: SessionID, invocations: Int) async throws -> Advance {
+        try Task.checkCancellation()
+        let head = try await log.head(of: id)
+        guard Runtime.isPending(head.last) else {
+            return .settled(try await SessionLog.status(of: head, blobs: store))
+        }
+        if invocations >= options.maxInvocations {
+            let message = "runaway handler: invoked \(invocations) times in one run without pausing; "
+                + "make it pause or sleep, or raise the limit (--max-invocations)"
+            logger.warning("\(message)", metadata: ["session": "\(id)"])
+            try await recordFailure(ErrorReport(message: message, kind: "runaway", snapshot: head.length), session: id, snapshot: head.length)
+            return .stepped(invoked: false, spawned: [], touched: [])
+        }
+        let entries = try await log.entries(of: id)
+        // The log may have moved on (another runtime answered) between the head and this read.
+        guard Runtime.isPending(entries.last) else { return .stepped(invoked: false, spawned: [], touched: []) }
+        let journal = Journal(store: store, session: id, length: entries.count)
+        let invocation = Invocation(session: head.info, entries: entries, blobs: store, journal: journal)
+        var report = DriveReport(session: id, status: .pending, invocations: 1, spawned: [], touched: [])
+        do {
+            let outputs = try await handler.invoke(invocation)
+            try Task.checkCancellation()
+            let plan = try await OutputPlan.prepare(
+                outputs, for: id, snapshot: entries.count, store: store, fetchers: fetchers, now: clock.now())
+            try await commit(plan, session: id, snapshot: await journal.length, into: &report)
+        } catch let failure as HandlerFailure {
+            logger.info("invocation failed", metadata: ["session": "\(id)", "error": "\(failure.report.message)"])
+            try await recordFailure(failure.report, session: id, snapshot: await journal.length)
+        } catch let restart as InvocationRestart {
+            logger.debug("invoking again", metadata: ["session": "\(id)", "reason": "\(restart.reason)"])
+        } catch let error as CancellationError {
+            throw error
+        } catch let error as CairnError where error.isInfrastructure {
+            // The store failed (here or in the handler's journal): not the handler's fault; the caller retries.
+            throw error
+        } catch {
+            let failure = ErrorReport(message: "handler error: \(error)", kind: "handler", snapshot: entries.count)
+            try await recordFailure(failure, session: id, snapshot: await journal.length)
+        }
+        return .stepped(invoked: true, spawned: report.spawned, touched: report.touched)
     }
 
     private func commit(_ plan: OutputPlan, session id: SessionID, snapshot: Int, into report: inout DriveReport) async throws {

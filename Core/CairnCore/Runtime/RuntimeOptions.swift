@@ -37,3 +37,12 @@ public struct DriveReport: Sendable, Hashable {
     /// Other sessions its handler appended to.
     public var touched: [SessionID]
 }
+
+/// What one ``Runtime/advance(_:invocations:)`` did.
+public enum Advance: Sendable, Hashable {
+    /// The session was not pending, so nothing was done; its status.
+    case settled(SessionStatus)
+    /// A step was taken: the handler was invoked (`invoked`) or a failure recorded; the session may
+    /// still be pending. Lists the child sessions forked and other sessions appended to.
+    case stepped(invoked: Bool, spawned: [SessionID], touched: [SessionID])
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CairnCore
+import CairnServer
+import Foundation
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the runtime as a service with an HTTP API and live streams (Docs/http-api.md).",
+        discussion: """
+            Drives every session that has a pending event or a due timer with the handler configured for its agent \
+            (or the 'default' handler); sessions with neither stay pending. Without --config: the default store, \
+            127.0.0.1:7420, no handlers. Prints 'listening on http://HOST:PORT' once it listens. SIGTERM or SIGINT \
+            stops it gracefully: open streams end, running invocations may finish within the grace period.
+            """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("A YAML configuration file (store, server options, handlers).", valueName: "FILE"))
+    var config: String?
+    @OptionGroup var storeOption: StoreOption
+    @Option(help: "The address to listen on (overrides the configuration).") var host: String?
+    @Option(help: "The port to listen on; 0 picks a free one (overrides the configuration).") var port: Int?
+
+    func run() async throws {
+        let server = try await makeServer(kinds: CairnCommand.handlerKinds)
+        try await server.run()
+    }
+
+    private func makeServer(kinds: HandlerRegistry) async throws -> CairnServer {
+        var configuration = ServerConfiguration()
+        let known = Set(kinds.kinds).union(["command", "rpc"])
+        if let config {
+            let path = CLIContext.normalize(config).replacingOccurrences(of: "file://", with: "")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CairnError.invalidArgument("cannot read the configuration file \(config)")
+            }
+            configuration = try ServerConfiguration.load(
+                yaml: String(decoding: data, as: UTF8.self), baseDirectory: (path as NSString).deletingLastPathComponent, kinds: known)
+        }
+        if let host { configuration.host = host }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+            configuration.port = port
+        }
+        let context = try CLIContext(storeFlag: storeOption.store ?? configuration.store, create: true)
+        let logger = Logger(label: "cairn.serve")
+        return try await CairnServer(configuration: configuration, store: context.store, handlerKinds: kinds, logger: logger) { host, port in
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import CairnCore
+import CairnProcessHandler
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `cairn serve`: the runtime as a service with an HTTP API (Docs/http-api.md).
+///
+/// One `ServiceGroup` runs the ``SessionDriver`` and the Hummingbird application. On SIGTERM or
+/// SIGINT (or ``shutdown()``), open streams end, the HTTP server stops taking requests and finishes
+/// the ones in flight, then the driver lets running invocations finish within the grace period.
+public final class CairnServer: Sendable {
+    /// The configuration it runs with.
+    public let configuration: ServerConfiguration
+    /// Every route the API answers (built-in and from extensions).
+    public let routes: [RouteTable.Route]
+    /// What route handlers and extensions work with.
+    public let services: APIServices
+    private let application: Application<RouterResponder<BasicRequestContext>>
+    private let group: ServiceGroup
+    private let builtins: BuiltinHandlers
+    private let objectServer: ObjectServer
+
+    /// Builds the server: checks the security rules, starts the handlers' object server and
+    /// creates the configured handlers.
+    /// - Parameters:
+    ///   - store: the store (the configuration's `store` key is the caller's to open).
+    ///   - handlerKinds: handler kinds beyond the built-in `command` and `rpc` (e.g. `agent_file`).
+    ///   - extensions: more routes, e.g. agent runs.
+    ///   - signals: whether SIGTERM and SIGINT shut the server down gracefully.
+    ///   - onListening: called with the host and the bound port once the server listens.
+    /// - Throws: ``ServerError/tokenRequired(host:)`` beyond loopback without a token; handler
+    ///   configuration errors; errors starting the object server.
+    public init(configuration: ServerConfiguration, store: any Store, handlerKinds: HandlerRegistry = HandlerRegistry(),
+                extensions: [any ServerExtension] = [], signals: Bool = true, logger: Logger = Logger(label: "cairn.server"),
+                onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
+        if configuration.token == nil, !ServerConfiguration.isLoopback(configuration.host) {
+            throw ServerError.tokenRequired(host: configuration.host)
+        }
+        self.configuration = configuration
+        let metrics = ServerMetrics()
+        let feed = ChangeFeed()
+        let observed = ObservedStore(base: store, feed: feed, metrics: metrics)
+
+        let objectServer = try await ObjectServer.start()
+        let builtins = BuiltinHandlers(server: objectServer, logger: logger)
+        var registry = handlerKinds
+        builtins.register(into: &registry)
+        var handlers: [String: any Handler] = [:]
+        do {
+            for spec in configuration.handlers {
+                handlers[spec.agent] = try await registry.make(spec)
+            }
+        } catch {
+            await builtins.shutdown()
+            await objectServer.shutdown()
+            throw error
+        }
+        self.objectServer = objectServer
+        self.builtins = builtins
+
+        let agents = AgentHandlers(handlers: handlers, metrics: metrics)
+        let runtime = Runtime(
+            store: observed, handler: agents,
+            options: RuntimeOptions(maxInvocations: configuration.maxInvocations, pollInterval: configuration.pollInterval, source: "runtime"),
+            logger: logger)
+        let driver = SessionDriver(
+            runtime: runtime, handlers: agents, concurrency: configuration.concurrency,
+            pollInterval: configuration.pollInterval, shutdownGrace: configuration.shutdownGrace, metrics: metrics, logger: logger)
+        let stopping = ShutdownFlag()
+        let services = APIServices(
+            store: observed, sessions: Sessions(store: observed), driver: driver, bodyLimit: configuration.bodyLimit,
+            pollInterval: configuration.pollInterval, keepAlive: configuration.keepAlive, logger: logger, metrics: metrics,
+            feed: feed, stopping: stopping)
+        self.services = services
+
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: BearerAuthMiddleware(token: configuration.token, openPaths: SystemRoutes.openPaths))
+        let table = RouteTable(router: router)
+        SystemRoutes.register(table, services)
+        SessionRoutes.register(table, services)
+        EntryRoutes.register(table, services)
+        StreamRoutes.register(table, services)
+        for item in extensions { try item.addRoutes(to: table, services: services) }
+        routes = table.routes
+
+        let host = configuration.host
+        application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "cairn"),
+            onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+        group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: driver),
+                .init(service: application),
+                .init(service: ShutdownWatcher(flag: stopping), successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
+            logger: logger))
+    }
+
+    /// Serves until a graceful shutdown finishes, then stops the handlers.
+    /// - Throws: errors binding the address or from a service.
+    public func run() async throws {
+        do {
+            try await group.run()
+        } catch {
+            await builtins.shutdown()
+            await objectServer.shutdown()
+            throw error
+        }
+        await builtins.shutdown()
+        await objectServer.shutdown()
+    }
+
+    /// Stops the handlers and the object server of a server that is not going to ``run()``.
+    public func close() async {
+        await builtins.shutdown()
+        await objectServer.shutdown()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+    }
+}
+
+/// Sets the shutdown flag when a graceful shutdown starts; it is the last service, so the first
+/// told, and open streams end before the HTTP server waits for them.
+struct ShutdownWatcher: Service {
+    let flag: ShutdownFlag
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        flag.set()
+    }
+}
