@@ -22,11 +22,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one (overrides the configuration).") var port: Int?
 
     func run() async throws {
-        let server = try await makeServer(kinds: CairnCommand.handlerKinds)
+        var kinds = CairnCommand.handlerKinds
+        let runs = AgentRuns()
+        AgentFileHandlers.register(into: &kinds, runs: runs)
+        let server = try await makeServer(kinds: kinds, extensions: [runs])
         try await server.run()
     }
 
-    private func makeServer(kinds: HandlerRegistry) async throws -> CairnServer {
+    private func makeServer(kinds: HandlerRegistry, extensions: [any ServerExtension]) async throws -> CairnServer {
         var configuration = ServerConfiguration()
         let known = Set(kinds.kinds).union(["command", "rpc"])
         if let config {
@@ -44,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let context = try CLIContext(storeFlag: storeOption.store ?? configuration.store, create: true)
         let logger = Logger(label: "cairn.serve")
-        return try await CairnServer(configuration: configuration, store: context.store, handlerKinds: kinds, logger: logger) { host, port in
+        return try await CairnServer(configuration: configuration, store: context.store, handlerKinds: kinds, extensions: extensions, logger: logger) { host, port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
     }

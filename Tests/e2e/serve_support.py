@@ -158,15 +158,21 @@ class Server:
 
 
 def sse_events(base: str, path: str, headers: Optional[Dict[str, str]] = None,
-               timeout: float = 30.0) -> Iterator[Dict[str, str]]:
+               timeout: float = 30.0, method: str = "GET", body: Any = None,
+               status: int = 200) -> Iterator[Dict[str, str]]:
     """Yields the events of a Server-Sent Events stream as dicts with `id`, `event`, `data`
     (comments as {"comment": ...}); raises socket.timeout if nothing arrives for `timeout` s."""
     host, port = base.replace("http://", "").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        connection.request("GET", path, headers=headers or {})
+        all_headers = dict(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            all_headers["Content-Type"] = "application/json"
+        connection.request(method, path, body=data, headers=all_headers)
         response = connection.getresponse()
-        if response.status != 200:
+        if response.status != status:
             raise AssertionError(f"stream answered {response.status}: {response.read()[:300]!r}")
         event: Dict[str, str] = {}
         while True:

@@ -93,9 +93,9 @@ struct AgentLoop: Sendable {
             var outcome: ToolOutcome
             do {
                 outcome = ToolOutcome(text: try await invoke(call), isError: false)
-            } catch let error as CancellationError {
-                throw error
             } catch {
+                // A cancelled call (the run was cancelled, the server stops) is not a result.
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 outcome = ToolOutcome(text: "\(error)", isError: true)
             }
             outcome.text = agent.redact(outcome.text)

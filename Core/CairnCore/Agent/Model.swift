@@ -159,12 +159,15 @@ public struct ModelTurn: Sendable, Hashable, Codable {
     }
 
     /// Collects a provider's stream into a turn, passing text deltas to `onText` as they come.
-    /// - Throws: the provider's error.
+    /// - Throws: the provider's error; `CancellationError` when the task was cancelled (a
+    ///   cancelled stream just ends, and that must not pass for a complete answer); a
+    ///   ``ModelProviderError`` when the stream ended without a stop reason.
     public static func collect(_ stream: AsyncThrowingStream<ModelEvent, any Error>, onText: @Sendable (String) -> Void = { _ in }) async throws -> ModelTurn {
         var text = ""
         var calls: [ToolCall] = []
         var usage = Usage()
         var stop = StopReason.endTurn
+        var stopped = false
         for try await event in stream {
             switch event {
             case .text(let delta):
@@ -172,9 +175,13 @@ public struct ModelTurn: Sendable, Hashable, Codable {
                 onText(delta)
             case .toolCall(let call): calls.append(call)
             case .usage(let used): usage = usage + used
-            case .stop(let reason): stop = reason
+            case .stop(let reason):
+                stop = reason
+                stopped = true
             }
         }
+        try Task.checkCancellation()
+        guard stopped else { throw ModelProviderError("the model's answer ended before its stop reason (a cut stream?)") }
         if !calls.isEmpty && stop == .endTurn { stop = .toolUse }
         return ModelTurn(message: ChatMessage(role: .assistant, text: text, toolCalls: calls), usage: usage, stop: stop)
     }

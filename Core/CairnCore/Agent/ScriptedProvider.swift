@@ -52,7 +52,7 @@ public final class ScriptedProvider: ModelProvider {
                 return
             }
             let turn = turns[index]
-            for word in turn.message.text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            for word in turn.message.text.split(separator: " ", omittingEmptySubsequences: false).enumerated() where !turn.message.text.isEmpty {
                 continuation.yield(.text((word.offset == 0 ? "" : " ") + word.element))
             }
             for call in turn.message.toolCalls { continuation.yield(.toolCall(call)) }

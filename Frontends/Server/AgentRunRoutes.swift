@@ -1,0 +1,145 @@
+import CairnCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The agent-run routes: start a run of an in-process agent and stream its events, send the next
+/// message of a conversation, resume a run governance paused, follow a session's events, cancel
+/// a run. Events are Server-Sent Events named after their type (`text`, `tool_call`,
+/// `tool_result`, `usage`, `governance`, `reply`), then one `done`.
+extension AgentRuns: ServerExtension {
+    public func addRoutes(to routes: RouteTable, services api: APIServices) throws {
+        routes.add(.post, "/v1/agents/{agent}/runs") { [self] request, context in
+            let name = context.parameters.get("agent") ?? ""
+            guard let agent = definition(of: name) else { throw unknownAgent(name) }
+            let body = try JSONResponse.object(try await api.body(of: request), contentType: request.headers[.contentType])
+            try SessionRoutes.checkKeys(body, ["input", "metadata"])
+            guard let input = body["input"] as? String else { throw APIError.badRequest("'input' (the first message, a string) is required") }
+            let metadata = try JSONResponse.strings(body["metadata"], what: "metadata")
+            let info = try await api.sessions.create(agent: name, metadata: metadata, source: APIServices.source)
+            return try await run(info.id, pushing: agent.redact(input), as: "input", request: request, api: api, status: .created)
+        }
+
+        routes.add(.post, "/v1/sessions/{id}/messages") { [self] request, context in
+            let (id, agent) = try await agentSession(context, api: api)
+            let body = try JSONResponse.object(try await api.body(of: request), contentType: request.headers[.contentType])
+            try SessionRoutes.checkKeys(body, ["message"])
+            guard let message = body["message"] as? String else { throw APIError.badRequest("'message' (a string) is required") }
+            return try await run(id, pushing: agent.redact(message), as: "message", request: request, api: api, status: .ok)
+        }
+
+        routes.add(.post, "/v1/sessions/{id}/resume") { [self] request, context in
+            let (id, agent) = try await agentSession(context, api: api)
+            let body = try JSONResponse.object(try await api.body(of: request), contentType: request.headers[.contentType])
+            try SessionRoutes.checkKeys(body, ["note"])
+            let note = try SessionRoutes.optionalString(body["note"], "note") ?? "approved"
+            return try await run(id, pushing: agent.redact(note), as: "resume", request: request, api: api, status: .ok)
+        }
+
+        routes.add(.get, "/v1/sessions/{id}/events") { [self] _, context in
+            let (id, _) = try await agentSession(context, api: api)
+            let (subscription, stream) = subscribe(id)
+            return eventStream(id, subscription: subscription, stream: stream, api: api, first: nil, status: .ok)
+        }
+
+        routes.add(.post, "/v1/sessions/{id}/cancel") { [self] _, context in
+            let (id, _) = try await agentSession(context, api: api)
+            guard cancel(id) else {
+                throw APIError(.conflict, code: "no_run", "no run of session \(id) is in progress")
+            }
+            return JSONResponse.make(["session": id.rawValue, "cancelled": true], status: .accepted)
+        }
+    }
+
+    private func unknownAgent(_ name: String) -> APIError {
+        APIError(.notFound, code: "unknown_agent",
+                 "no in-process agent named '\(name.prefix(80))' is configured (agent_file handlers: \(agentNames.joined(separator: ", ")))")
+    }
+
+    /// The session in the path and its agent, which must be an in-process one.
+    private func agentSession(_ context: BasicRequestContext, api: APIServices) async throws -> (SessionID, AgentDefinition) {
+        let id = try api.sessionID(context)
+        let info = try await api.store.sessionInfo(id)
+        guard let agent = definition(of: info.agent) else { throw unknownAgent(info.agent) }
+        return (id, agent)
+    }
+
+    /// Subscribes, pushes `text` as a JSON string named `name`, wakes the driver, and answers
+    /// with the event stream (or, with `?stream=false`, at once with the session).
+    private func run(_ id: SessionID, pushing text: String, as name: String, request: Request, api: APIServices,
+                     status: HTTPResponse.Status) async throws -> Response {
+        let streaming = request.uri.queryParameters.get("stream") != "false"
+        let subscription = streaming ? subscribe(id) : nil
+        do {
+            let body = try JSONEncoder().encode(text)
+            _ = try await api.sessions.push(body, header: ObjectHeader(contentType: ContentTypes.json, name: name), to: id, source: APIServices.source)
+        } catch {
+            if let subscription { unsubscribe(id, subscription.0) }
+            if case CairnError.invalidArgument = error { throw APIError(.conflict, code: "session_finished", "session \(id) is finished") }
+            throw error
+        }
+        api.driver.notify(id)
+        guard let subscription else {
+            return JSONResponse.make(["session": id.rawValue, "events": "/v1/sessions/\(id.rawValue)/events"], status: .accepted)
+        }
+        return eventStream(id, subscription: subscription.0, stream: subscription.1, api: api, first: id, status: status)
+    }
+
+    /// The SSE response: an optional `session` event first, then the run's events up to `done`.
+    private func eventStream(_ id: SessionID, subscription: UUID, stream: AsyncStream<AgentRunEvent>, api: APIServices, first: SessionID?,
+                             status: HTTPResponse.Status) -> Response {
+        var headers = StreamRoutes.headers
+        headers[HTTPField.Name("X-Cairn-Session")!] = id.rawValue
+        return Response(status: status, headers: headers, body: ResponseBody { [self] writer in
+            defer { unsubscribe(id, subscription) }
+            if let first { try await writer.write(Self.frame("session", ["session": first.rawValue])) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in
+                    while true {
+                        try await Task.sleep(for: api.keepAlive)
+                        keepAlive(id, subscription)
+                    }
+                }
+                for await event in stream {
+                    if api.stopping.isSet { break }
+                    switch event {
+                    case .keepAlive:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    case .agent(let event):
+                        guard case .object(let fields) = event.json else { continue }
+                        try await writer.write(Self.frame(event.name, fields.mapValues(\.foundation)))
+                    case .done(let status, let reason):
+                        try await writer.write(Self.frame("done", ["status": status, "reason": reason, "session": id.rawValue]))
+                        group.cancelAll()
+                        return
+                    }
+                }
+                group.cancelAll()
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func frame(_ name: String, _ object: [String: Any]) -> ByteBuffer {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        var buffer = ByteBuffer(string: "event: \(name)\ndata: ")
+        buffer.writeBytes(data)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}
+
+extension JSONValue {
+    /// The value as Foundation objects, for `JSONSerialization`.
+    var foundation: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let items): items.map(\.foundation)
+        case .object(let fields): fields.mapValues(\.foundation)
+        }
+    }
+}
