@@ -93,6 +93,7 @@ public struct RPCHandler: Handler {
 
         let response: HTTPClientResponse
         let output: ByteBuffer
+        let restarts = await process.restarts
         do {
             response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))
             output = try await response.body.collect(upTo: maxResponseBytes)
@@ -103,6 +104,10 @@ public struct RPCHandler: Handler {
             throw failure("RPC handler did not answer within \(timeout); it was killed and is started again", kind: "timeout")
         } catch {
             if Task.isCancelled { throw CancellationError() }
+            // Killed because another invocation timed out: not this session's failure; it runs again.
+            if await process.restarts != restarts {
+                throw InvocationRestart(reason: "the RPC handler was restarted while this invocation ran (another one timed out)")
+            }
             throw failure("RPC handler request failed: \(error)", kind: "exit")
         }
         let bytes = Data(output.readableBytesView)

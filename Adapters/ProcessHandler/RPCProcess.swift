@@ -100,9 +100,13 @@ actor RPCProcess {
         failures = 0
     }
 
+    /// How many times the child was killed on purpose by ``restart()``.
+    private(set) var restarts = 0
+
     /// Kills the current child (for example after a timed-out request); the next request starts a new one.
     func restart() {
         guard let child = pid else { return }
+        restarts += 1
         killed.insert(child)
         kill(-child, SIGKILL)
         pid = nil

@@ -58,7 +58,7 @@ public struct ReadFileTool: Tool {
     /// A tool reading files under `folder`.
     public init(folder: AllowedFolder, maxBytes: Int = 256 * 1024) {
         self.folder = folder
-        self.maxBytes = maxBytes
+        self.maxBytes = max(1, maxBytes)
     }
 
     public var spec: ToolSpec {
@@ -70,9 +70,16 @@ public struct ReadFileTool: Tool {
     public func invoke(_ arguments: JSONValue) async throws -> String {
         guard let path = arguments["path"]?.stringValue else { throw ToolError.badArgument("give the file's path as \"path\"") }
         let url = try folder.resolve(path)
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ToolError.badArgument("no readable file at '\(path)'") }
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        let limit = max(1, maxBytes)
+        // Blocking reads (a FIFO, a slow disk) run on the blocking pool, not on Swift's cooperative threads.
+        let data = try await BlockingIO.run { () throws -> Data in
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue,
+                  let handle = FileHandle(forReadingAtPath: url.path) else { throw ToolError.badArgument("no readable file at '\(path)'") }
+            defer { try? handle.close() }
+            return try handle.read(upToCount: limit + 1) ?? Data()
+        }
+        let maxBytes = limit
         let text = String(decoding: data.prefix(maxBytes), as: UTF8.self)
         return data.count > maxBytes ? text + "\n[truncated after \(maxBytes) bytes]" : text
     }
@@ -95,11 +102,13 @@ public struct ListFilesTool: Tool {
     public func invoke(_ arguments: JSONValue) async throws -> String {
         let path = arguments["path"]?.stringValue ?? ""
         let url = try folder.resolve(path)
-        let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-        return names.map { name in
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isFolder)
-            return isFolder.boolValue ? name + "/" : name
-        }.joined(separator: "\n")
+        return try await BlockingIO.run {
+            let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+            return names.map { name in
+                var isFolder: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isFolder)
+                return isFolder.boolValue ? name + "/" : name
+            }.joined(separator: "\n")
+        }
     }
 }

@@ -11,7 +11,9 @@ private let toolClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopG
 
 /// `http_get`: fetches a URL with GET, only from allowed hosts (every redirect hop is checked
 /// too), with headers that may use secrets (`${secret:NAME}`), returning the status and at most
-/// `maxBytes` of the body.
+/// `maxBytes` of the body. The configured headers go only to the origin (scheme, host and port)
+/// of the URL the model asked for: a redirect elsewhere is followed without them, and a
+/// redirect from https to http is refused.
 public struct HTTPGetTool: Tool {
     let allowlist: HostAllowlist
     let headers: [String: String]
@@ -26,8 +28,14 @@ public struct HTTPGetTool: Tool {
         self.allowlist = allowlist
         self.headers = headers
         self.secrets = secrets
-        self.maxBytes = maxBytes
+        self.maxBytes = max(1, maxBytes)
         self.timeout = timeout
+    }
+
+    /// Scheme, host and port of `url`, lowercased, with default ports filled in.
+    static func origin(of url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? ""
+        return "\(scheme)://\(url.host?.lowercased() ?? ""):\(url.port ?? (scheme == "https" ? 443 : 80))"
     }
 
     public var spec: ToolSpec {
@@ -42,19 +50,26 @@ public struct HTTPGetTool: Tool {
         for (name, template) in headers.sorted(by: { $0.key < $1.key }) {
             resolvedHeaders.append((name, try await secrets?.resolve(template) ?? template))
         }
+        let origin = Self.origin(of: url)
         for _ in 0...maxRedirects {
             guard allowlist.allows(url) else { throw ToolError.hostNotAllowed(url.absoluteString) }
             var request = HTTPClientRequest(url: url.absoluteString)
             request.method = .GET
-            for (name, value) in resolvedHeaders { request.headers.add(name: name, value: value) }
+            if Self.origin(of: url) == origin {
+                for (name, value) in resolvedHeaders { request.headers.add(name: name, value: value) }
+            }
             let response: HTTPClientResponse
             do {
-                response = try await toolClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+                let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+                response = try await toolClient.execute(request, timeout: .nanoseconds(nanoseconds))
             } catch {
                 throw ToolError.requestFailed("\(url.absoluteString): \(error)")
             }
             if (300..<400).contains(response.status.code), let location = response.headers.first(name: "location"),
                let next = URL(string: location, relativeTo: url)?.absoluteURL {
+                if url.scheme?.lowercased() == "https", next.scheme?.lowercased() != "https" {
+                    throw ToolError.requestFailed("\(url.absoluteString) redirects from https to \(next.absoluteString); refused")
+                }
                 url = next
                 continue
             }

@@ -15,6 +15,20 @@ struct AgentBuilder {
 
     func invalid(_ message: String) -> CairnError { .invalidArgument("\(file): \(message)") }
 
+    /// A duration of `seconds`, which must be finite, positive and at most a day.
+    func duration(_ seconds: Double?, _ field: String, default fallback: Double) throws -> Duration {
+        let value = seconds ?? fallback
+        guard value.isFinite, value > 0, value <= 86_400 else { throw invalid("\(field) must be a number of seconds in (0, 86400], not \(value)") }
+        return .milliseconds(Int(value * 1000))
+    }
+
+    /// `value` if it lies in `range`.
+    func bounded<T: Comparable>(_ value: T?, _ field: String, _ range: ClosedRange<T>) throws -> T? {
+        guard let value else { return nil }
+        guard range.contains(value) else { throw invalid("\(field) must be in \(range.lowerBound)...\(range.upperBound), not \(value)") }
+        return value
+    }
+
     func path(_ relative: String) -> String {
         relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
     }
@@ -23,8 +37,7 @@ struct AgentBuilder {
         guard !spec.name.isEmpty, spec.name.allSatisfy({ $0.isLetter || $0.isNumber || "_-".contains($0) }) else {
             throw invalid("name '\(spec.name)' must be letters, digits, '_' or '-' (it is also a tool name for parent agents)")
         }
-        let maxTurns = spec.maxTurns ?? 20
-        guard maxTurns >= 1 else { throw invalid("max_turns must be at least 1") }
+        let maxTurns = try bounded(spec.maxTurns, "max_turns", 1...10_000) ?? 20
         let (provider, model, apiKey) = try makeProvider(spec.model)
         let secrets = try makeVault(spec.secrets ?? [:], apiKey: apiKey)
         let tools = try (spec.tools ?? []).map { try makeTool($0, allowedHosts: spec.allowedHosts, secrets: secrets) }
@@ -48,8 +61,10 @@ struct AgentBuilder {
     }
 
     func makeProvider(_ model: AgentFileSpec.ModelSpec) throws -> (any ModelProvider, String, String?) {
-        let timeout = Duration.milliseconds(Int((model.timeoutSeconds ?? 300) * 1000))
-        let attempts = model.maxAttempts ?? 4
+        let timeout = try duration(model.timeoutSeconds, "model.timeout_seconds", default: 300)
+        let attempts = try bounded(model.maxAttempts, "model.max_attempts", 1...20) ?? 4
+        _ = try bounded(model.maxTokens, "model.max_tokens", 1...10_000_000)
+        _ = try bounded(model.temperature, "model.temperature", 0...2)
         func key(_ defaultVariable: String) throws -> String? {
             if let variable = model.apiKeyEnv {
                 guard let value = options.environment[variable], !value.isEmpty else {
@@ -84,7 +99,10 @@ struct AgentBuilder {
         var definitions: [SecretVault.Definition] = []
         for (name, secret) in secrets.sorted(by: { $0.key < $1.key }) {
             let ttl = try secret.ttl.map { text -> Duration in
-                do { return .milliseconds(Int(try GoDuration.parse(text) * 1000)) } catch { throw invalid("secrets.\(name).ttl: \(error)") }
+                let seconds: Double
+                do { seconds = try GoDuration.parse(text) } catch { throw invalid("secrets.\(name).ttl: \(error)") }
+                guard seconds.isFinite, seconds <= 365 * 86_400 else { throw invalid("secrets.\(name).ttl must be at most a year") }
+                return .milliseconds(Int(seconds * 1000))
             }
             switch (secret.env, secret.value) {
             case (let variable?, nil): definitions.append(.init(name: name, source: .environment(variable), ttl: ttl))
@@ -104,8 +122,9 @@ struct AgentBuilder {
             guard let folder = options.folder else { throw invalid("tools: \(entry.name) needs a folder, e.g. - \(entry.name): {folder: docs}") }
             do { return try AllowedFolder(path(folder)) } catch { throw invalid("tools: \(entry.name): \(error)") }
         }
+        let maxBytes = try bounded(options.maxBytes, "tools: \(entry.name).max_bytes", 1...(64 << 20)) ?? 256 * 1024
         switch entry.name {
-        case "read_file": return ReadFileTool(folder: try folder(), maxBytes: options.maxBytes ?? 256 * 1024)
+        case "read_file": return ReadFileTool(folder: try folder(), maxBytes: maxBytes)
         case "list_files": return ListFilesTool(folder: try folder())
         case "http_get":
             var allowlist = self.options.allowedHosts
@@ -121,8 +140,8 @@ struct AgentBuilder {
                     rest = rest[rest.index(after: end)...]
                 }
             }
-            return HTTPGetTool(allowlist: allowlist, headers: headers, secrets: secrets, maxBytes: options.maxBytes ?? 256 * 1024,
-                               timeout: .milliseconds(Int((options.timeoutSeconds ?? 30) * 1000)))
+            return HTTPGetTool(allowlist: allowlist, headers: headers, secrets: secrets, maxBytes: maxBytes,
+                               timeout: try duration(options.timeoutSeconds, "tools: http_get.timeout_seconds", default: 30))
         default:
             throw invalid("tools: unknown tool '\(entry.name)'; the built-in tools are \(AgentFile.builtInTools.joined(separator: ", "))")
         }
@@ -163,9 +182,12 @@ struct AgentBuilder {
         }
         if let health = spec.health {
             let action = try PolicyVerdict.Action.parse(health.action ?? "pause", field: "\(file): health.action")
-            policies.append(HealthPolicy(stuckAfter: health.stuckAfter, loopRepeats: health.loopRepeats, maxLoopLength: health.maxLoopLength ?? 4,
-                                         emptyReplies: health.emptyReplies, errorRate: health.errorRate, errorWindow: health.errorWindow ?? 10,
-                                         action: action, cooldown: health.cooldown ?? 10))
+            policies.append(HealthPolicy(
+                stuckAfter: try bounded(health.stuckAfter, "health.stuck_after", 1...1000), loopRepeats: try bounded(health.loopRepeats, "health.loop_repeats", 2...1000),
+                maxLoopLength: try bounded(health.maxLoopLength, "health.max_loop_length", 2...100) ?? 4,
+                emptyReplies: try bounded(health.emptyReplies, "health.empty_replies", 1...1000), errorRate: try bounded(health.errorRate, "health.error_rate", 0...1),
+                errorWindow: try bounded(health.errorWindow, "health.error_window", 1...10_000) ?? 10, action: action,
+                cooldown: try bounded(health.cooldown, "health.cooldown", 0...100_000) ?? 10))
         }
         governance.policies = policies
         return governance

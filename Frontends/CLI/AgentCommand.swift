@@ -151,11 +151,20 @@ struct AgentSessionOptions: ParsableArguments {
     @Option(name: .customLong("agent-file"), help: ArgumentHelp("The agent file (default: the one the session started with).", valueName: "AGENT.yaml"))
     var agentFile: String?
 
-    /// Pushes `text` as `name` (when given) and drives the session.
+    /// Pushes `text` as `name` (when given) and drives the session. A `resume` is refused unless
+    /// the session is paused by governance: one pushed at another time would approve a later
+    /// pause nobody has seen.
     func drive(pushing text: String? = nil, as name: String = "") async throws {
         let context = try CLIContext(storeFlag: storeOption.store)
         let session = try context.session(sessionOption.session)
         let file = try await AgentSessionDriver.agentFile(agentFile, session: session, context: context)
+        if name == "resume" {
+            let head = try await SessionLog(store: context.store).head(of: session)
+            let status = try await SessionLog.status(of: head, blobs: context.store)
+            guard case .paused(let reason) = status, reason.contains("'resume'") else {
+                throw CairnError.invalidArgument("session \(session) is not paused by governance (it is \(status)); nothing to resume")
+            }
+        }
         if let text { try await AgentSessionDriver.push(text, name: name, agentFile: file, session: session, context: context) }
         try await AgentSessionDriver.drive(context, session: session, agentFile: file, options: run)
     }

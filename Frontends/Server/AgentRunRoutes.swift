@@ -17,8 +17,22 @@ extension AgentRuns: ServerExtension {
             try SessionRoutes.checkKeys(body, ["input", "metadata"])
             guard let input = body["input"] as? String else { throw APIError.badRequest("'input' (the first message, a string) is required") }
             let metadata = try JSONResponse.strings(body["metadata"], what: "metadata")
-            let info = try await api.sessions.create(agent: name, metadata: metadata, source: APIServices.source)
-            return try await run(info.id, pushing: agent.redact(input), as: "input", request: request, api: api, status: .created)
+            // The session is created with its input, so no invocation sees it without; the stream
+            // subscribes first, so it misses nothing of the run.
+            let id = SessionID.generate(at: Date())
+            let streaming = request.uri.queryParameters.get("stream") != "false"
+            let subscription = streaming ? subscribe(id, minimumSnapshot: 2) : nil
+            do {
+                let header = ObjectHeader(contentType: ContentTypes.json, name: "input")
+                _ = try await api.sessions.create(id: id, agent: name, metadata: metadata, pushing: [(header, try JSONEncoder().encode(agent.redact(input)))],
+                                                  source: APIServices.source)
+            } catch {
+                if let subscription { unsubscribe(id, subscription.0) }
+                throw error
+            }
+            api.driver.notify(id)
+            guard let subscription else { return Self.started(id) }
+            return eventStream(id, subscription: subscription.0, stream: subscription.1, api: api, first: id, status: .created)
         }
 
         routes.add(.post, "/v1/sessions/{id}/messages") { [self] request, context in
@@ -31,6 +45,14 @@ extension AgentRuns: ServerExtension {
 
         routes.add(.post, "/v1/sessions/{id}/resume") { [self] request, context in
             let (id, agent) = try await agentSession(context, api: api)
+            // A resume is an approval of the pause in front of the person: one pushed at another
+            // time would approve a later pause nobody has seen.
+            let head = try await SessionLog(store: api.store).head(of: id)
+            var reason = ""
+            if let last = head.last, last.event == .pause { reason = String(decoding: try await api.store.body(of: last), as: UTF8.self) }
+            guard reason.contains("'resume'") else {
+                throw APIError(.conflict, code: "not_paused", "session \(id) is not paused by governance (waiting for 'resume'); nothing to approve")
+            }
             let body = try JSONResponse.object(try await api.body(of: request), contentType: request.headers[.contentType])
             try SessionRoutes.checkKeys(body, ["note"])
             let note = try SessionRoutes.optionalString(body["note"], "note") ?? "approved"
@@ -65,24 +87,28 @@ extension AgentRuns: ServerExtension {
         return (id, agent)
     }
 
+    static func started(_ id: SessionID) -> Response {
+        JSONResponse.make(["session": id.rawValue, "events": "/v1/sessions/\(id.rawValue)/events"], status: .accepted)
+    }
+
     /// Subscribes, pushes `text` as a JSON string named `name`, wakes the driver, and answers
-    /// with the event stream (or, with `?stream=false`, at once with the session).
+    /// with the events of the invocation that sees the push (or, with `?stream=false`, at once).
     private func run(_ id: SessionID, pushing text: String, as name: String, request: Request, api: APIServices,
                      status: HTTPResponse.Status) async throws -> Response {
         let streaming = request.uri.queryParameters.get("stream") != "false"
-        let subscription = streaming ? subscribe(id) : nil
+        let length = try await SessionLog(store: api.store).head(of: id).length
+        let subscription = streaming ? subscribe(id, minimumSnapshot: length + 1) : nil
         do {
             let body = try JSONEncoder().encode(text)
-            _ = try await api.sessions.push(body, header: ObjectHeader(contentType: ContentTypes.json, name: name), to: id, source: APIServices.source)
+            let entry = try await api.sessions.push(body, header: ObjectHeader(contentType: ContentTypes.json, name: name), to: id, source: APIServices.source)
+            if let subscription { expect(id, subscription.0, snapshotAbove: entry.seq) }
         } catch {
             if let subscription { unsubscribe(id, subscription.0) }
             if case CairnError.invalidArgument = error { throw APIError(.conflict, code: "session_finished", "session \(id) is finished") }
             throw error
         }
         api.driver.notify(id)
-        guard let subscription else {
-            return JSONResponse.make(["session": id.rawValue, "events": "/v1/sessions/\(id.rawValue)/events"], status: .accepted)
-        }
+        guard let subscription else { return Self.started(id) }
         return eventStream(id, subscription: subscription.0, stream: subscription.1, api: api, first: id, status: status)
     }
 
@@ -96,20 +122,29 @@ extension AgentRuns: ServerExtension {
             if let first { try await writer.write(Self.frame("session", ["session": first.rawValue])) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [self] in
+                    // Keep-alives while idle; at shutdown the subscription ends, and the stream with it.
+                    var idle = Duration.zero
                     while true {
-                        try await Task.sleep(for: api.keepAlive)
-                        keepAlive(id, subscription)
+                        try await Task.sleep(for: .milliseconds(100))
+                        if api.stopping.isSet {
+                            unsubscribe(id, subscription)
+                            return
+                        }
+                        idle += .milliseconds(100)
+                        if idle >= api.keepAlive {
+                            keepAlive(id, subscription)
+                            idle = .zero
+                        }
                     }
                 }
                 for await event in stream {
-                    if api.stopping.isSet { break }
                     switch event {
                     case .keepAlive:
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     case .agent(let event):
                         guard case .object(let fields) = event.json else { continue }
                         try await writer.write(Self.frame(event.name, fields.mapValues(\.foundation)))
-                    case .done(let status, let reason):
+                    case .done(let status, let reason, _):
                         try await writer.write(Self.frame("done", ["status": status, "reason": reason, "session": id.rawValue]))
                         group.cancelAll()
                         return

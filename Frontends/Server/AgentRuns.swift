@@ -8,8 +8,9 @@ public enum AgentRunEvent: Sendable {
     /// An event of the agent (text delta, tool call, ...).
     case agent(AgentEvent)
     /// The invocation ended: `status` is `replied` (waiting for the next message), `paused`
-    /// (governance: waiting for `resume`), `finished`, `sleeping`, `failed` or `cancelled`.
-    case done(status: String, reason: String)
+    /// (governance: waiting for `resume`), `finished`, `sleeping`, `failed` or `cancelled`;
+    /// `snapshot` is the length of the log the invocation saw.
+    case done(status: String, reason: String, snapshot: Int)
     /// Nothing happened for a while (streams send a comment).
     case keepAlive
 }
@@ -20,9 +21,16 @@ public enum AgentRunEvent: Sendable {
 /// Register agents with ``handler(for:agent:)`` (the `agent_file` handler kind does) and add the
 /// routes by passing this object as a server extension.
 public final class AgentRuns: Sendable {
+    /// A subscriber, and the shortest log an invocation must have seen for its `done` to count
+    /// (so a client that pushed a message is not ended by the invocation before it).
+    private struct Subscriber {
+        var continuation: AsyncStream<AgentRunEvent>.Continuation
+        var minimumSnapshot: Int
+    }
+
     private struct State {
         var agents: [String: AgentDefinition] = [:]
-        var subscribers: [SessionID: [UUID: AsyncStream<AgentRunEvent>.Continuation]] = [:]
+        var subscribers: [SessionID: [UUID: Subscriber]] = [:]
         var running: [SessionID: AsyncStream<Void>.Continuation] = [:]
     }
 
@@ -45,31 +53,52 @@ public final class AgentRuns: Sendable {
     /// The names of the registered agents, sorted.
     var agentNames: [String] { state.withLock { $0.agents.keys.sorted() } }
 
-    /// Subscribes to `session`'s events; call ``unsubscribe(_:_:)`` when done.
-    func subscribe(_ session: SessionID) -> (UUID, AsyncStream<AgentRunEvent>) {
-        let (stream, continuation) = AsyncStream<AgentRunEvent>.makeStream()
+    /// Subscribes to `session`'s events until a `done` of an invocation that saw at least
+    /// `minimumSnapshot` entries (the stream then ends); call ``unsubscribe(_:_:)`` if it is
+    /// abandoned earlier. At most 4096 events wait for a slow reader; older ones are dropped.
+    func subscribe(_ session: SessionID, minimumSnapshot: Int = 0) -> (UUID, AsyncStream<AgentRunEvent>) {
+        let (stream, continuation) = AsyncStream<AgentRunEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let id = UUID()
-        state.withLock { $0.subscribers[session, default: [:]][id] = continuation }
+        state.withLock { $0.subscribers[session, default: [:]][id] = Subscriber(continuation: continuation, minimumSnapshot: minimumSnapshot) }
         return (id, stream)
+    }
+
+    /// Raises the snapshot a subscriber's `done` needs (once its push has a sequence number).
+    func expect(_ session: SessionID, _ id: UUID, snapshotAbove seq: Int) {
+        state.withLock { $0.subscribers[session]?[id]?.minimumSnapshot = seq + 1 }
     }
 
     /// Ends a subscription.
     func unsubscribe(_ session: SessionID, _ id: UUID) {
-        let continuation = state.withLock { state -> AsyncStream<AgentRunEvent>.Continuation? in
+        let subscriber = state.withLock { state -> Subscriber? in
             defer { if state.subscribers[session]?.isEmpty == true { state.subscribers[session] = nil } }
             return state.subscribers[session]?.removeValue(forKey: id)
         }
-        continuation?.finish()
+        subscriber?.continuation.finish()
     }
 
     /// Sends a keep-alive to one subscriber.
     func keepAlive(_ session: SessionID, _ id: UUID) {
-        _ = state.withLock { $0.subscribers[session]?[id] }?.yield(.keepAlive)
+        _ = state.withLock { $0.subscribers[session]?[id] }?.continuation.yield(.keepAlive)
     }
 
-    /// Sends `event` to every subscriber of `session`.
+    /// Sends `event` to every subscriber of `session`; a `done` ends the subscriptions it
+    /// completes (also ones whose reader went away).
     func publish(_ session: SessionID, _ event: AgentRunEvent) {
-        for continuation in state.withLock({ Array(($0.subscribers[session] ?? [:]).values) }) { continuation.yield(event) }
+        guard case .done(_, _, let snapshot) = event else {
+            for subscriber in state.withLock({ Array(($0.subscribers[session] ?? [:]).values) }) { subscriber.continuation.yield(event) }
+            return
+        }
+        let completed = state.withLock { state -> [Subscriber] in
+            let done = (state.subscribers[session] ?? [:]).filter { snapshot >= $0.value.minimumSnapshot }
+            for id in done.keys { state.subscribers[session]?.removeValue(forKey: id) }
+            if state.subscribers[session]?.isEmpty == true { state.subscribers[session] = nil }
+            return Array(done.values)
+        }
+        for subscriber in completed {
+            subscriber.continuation.yield(event)
+            subscriber.continuation.finish()
+        }
     }
 
     /// Marks a run of `session` in flight; the stream yields when a client cancels it.
@@ -117,14 +146,14 @@ struct AgentRunHandler: Handler {
                 return first
             }
         } catch let failure as HandlerFailure {
-            runs.publish(session, .done(status: "failed", reason: failure.report.message))
+            runs.publish(session, .done(status: "failed", reason: failure.report.message, snapshot: invocation.snapshot))
             throw failure
         }
         guard let outputs else {
-            runs.publish(session, .done(status: "cancelled", reason: "the run was cancelled by a client"))
-            return [.pause("run cancelled by a client; push a message, 'resume' or wake the session to go on")]
+            runs.publish(session, .done(status: "cancelled", reason: "the run was cancelled by a client", snapshot: invocation.snapshot))
+            return [.pause("run cancelled by a client; send a message or wake the session to go on")]
         }
-        runs.publish(session, Self.done(outputs))
+        runs.publish(session, Self.done(outputs, snapshot: invocation.snapshot))
         return outputs
     }
 
@@ -134,15 +163,15 @@ struct AgentRunHandler: Handler {
     }
 
     /// The end of an invocation, from its outputs.
-    static func done(_ outputs: [HandlerOutput]) -> AgentRunEvent {
-        if outputs.contains(where: { $0.header.contentType == ContentTypes.finish }) { return .done(status: "finished", reason: "") }
+    static func done(_ outputs: [HandlerOutput], snapshot: Int) -> AgentRunEvent {
+        if outputs.contains(where: { $0.header.contentType == ContentTypes.finish }) { return .done(status: "finished", reason: "", snapshot: snapshot) }
         guard let control = outputs.last(where: { $0.header.contentType == ContentTypes.pause }) else {
-            return .done(status: "pending", reason: "")
+            return .done(status: "pending", reason: "", snapshot: snapshot)
         }
         if control.header.metadata[MetadataKeys.until] != nil || control.header.metadata[MetadataKeys.duration] != nil {
-            return .done(status: "sleeping", reason: text(control))
+            return .done(status: "sleeping", reason: text(control), snapshot: snapshot)
         }
         let reason = text(control)
-        return .done(status: reason.contains("'message'") ? "replied" : "paused", reason: reason)
+        return .done(status: reason.contains("'message'") ? "replied" : "paused", reason: reason, snapshot: snapshot)
     }
 }

@@ -20,7 +20,7 @@ enum StreamRoutes {
             let id = try api.sessionID(context)
             var from = try api.integer(request, "from", fallback: 0)
             if let text = request.headers[lastEventID] {
-                guard let last = Int(text.trimmingCharacters(in: .whitespaces)), last >= 0 else {
+                guard let last = Int(text.trimmingCharacters(in: .whitespaces)), last >= 0, last < Int.max else {
                     throw APIError.badRequest("Last-Event-ID must be the sequence number of the last entry received, not '\(text.prefix(40))'")
                 }
                 from = last + 1

@@ -37,6 +37,10 @@ struct BuiltInToolTests {
             try await get.invoke(.object(["url": .string(server.url + "/redirect-out")]))
         }
         #expect(try await TestHTTPServer.hits("/ok", server: server) == before, "the redirect to another host was not followed")
+        // With localhost allowed too, the redirect is followed, without the secret header.
+        let both = HTTPGetTool(allowlist: try HostAllowlist(["127.0.0.1:\(server.port)", "localhost:\(server.port)"]),
+                               headers: ["Authorization": "Bearer ${secret:TOKEN}"], secrets: vault)
+        #expect(try await both.invoke(.object(["url": .string(server.url + "/redirect-out")])) == "HTTP 200\nhello from the test server; auth=-")
         let denied = HTTPGetTool(allowlist: .denyAll)
         await #expect(throws: ToolError.hostNotAllowed(server.url + "/a")) { try await denied.invoke(.object(["url": .string(server.url + "/a")])) }
         let narrowed = HTTPGetTool(allowlist: try allowed.narrowed(to: ["127.0.0.1:1"]))

@@ -176,6 +176,41 @@ struct GovernanceTests {
         #expect(try await vault.resolve("Bearer ${secret:API_KEY}") == "Bearer \(secret)")
     }
 
+    @Test func subAgentsRedactTheirParentsSecretsAndCountTowardItsBudget() async throws {
+        let secret = "parent-secret-93c1"
+        let vault = try SecretVault([SecretVault.Definition(name: "KEY", source: .value(secret))])
+        let leaky = ClosureTool(name: "peek", description: "") { _ in "found \(secret)" }
+        let helper = AgentDefinition(name: "helper", instructions: "", model: "m",
+                                     provider: ScriptedProvider([Self.turn("", calls: [Self.call("h1", "peek")]), Self.turn("it says \(secret)")]),
+                                     tools: [leaky])
+        let parent = ScriptedProvider([Self.turn("", calls: [Self.call("p1", "helper", #"{"task":"look"}"#)]), Self.turn("done"), Self.turn("never")])
+        let budget = BudgetPolicy(perRun: BudgetLimits(modelTurns: 3), onExceed: .stop)
+        let agent = AgentDefinition(name: "boss", instructions: "", model: "m", provider: parent, subAgents: [helper],
+                                    governance: Governance(policies: [budget]), secrets: vault)
+        let (id, report) = try await start(agent)
+        guard case .failed(let message) = report.status else { Issue.record("expected the budget to stop the run, got \(report.status)"); return }
+        #expect(message.contains("would make 4 model turns this run"), "the helper's 2 turns count: \(message)")
+        for entry in try await SessionLog(store: store).entries(of: id) where entry.source != "test" {
+            #expect(!String(decoding: try await store.body(of: entry), as: UTF8.self).contains(secret), "entry #\(entry.seq) \(entry.header.name)")
+        }
+    }
+
+    @Test func aReplayedLastReplyIsShownAgainButEarlierOnesAreNot() async throws {
+        let provider = ScriptedProvider([Self.turn("Hello.")], order: .byConversation)
+        let agent = AgentDefinition(name: "r", instructions: "", model: "m", provider: provider)
+        let (id, _) = try await start(agent, conversational: true)
+        // A fork cut after the reply's model turn: the turn is recorded, the pause is not (a crash there).
+        let entries = try await SessionLog(store: store).entries(of: id)
+        let turn = try #require(entries.last { $0.header.name == "model turn 1" })
+        let fork = try await sessions.fork(id, at: turn.seq + 1, source: "test")
+        let replies = Mutex<[String]>([])
+        var observed = agent
+        observed.observer = { _, event in if case .reply(let text) = event { replies.withLock { $0.append(text) } } }
+        guard case .paused = try await drive(observed, fork.id, conversational: true).status else { Issue.record("expected a pause"); return }
+        #expect(replies.withLock { $0 } == ["Hello."])
+        #expect(provider.requests.count == 1, "the model was not asked again")
+    }
+
     @Test func rotatedSecretsAreReadAgainAndStayRedacted() async throws {
         let version = Mutex(0)
         let vault = try SecretVault([SecretVault.Definition(name: "T", source: .provider({ version.withLock { $0 += 1; return "token-v\($0)" } }), ttl: .zero)])

@@ -25,6 +25,8 @@ def test_run_then_send_continues_the_conversation(cairn, tmp_path):
     assert "Version 0.3 made agents durable" in out
     assert "→ read_file" in first.stderr.decode()
     session = cairn.current()["session"]
+    early = cairn("agent", "resume", check=False)
+    assert early.returncode != 0 and "is not paused by governance" in early.stderr.decode()
     second = cairn.out("agent", "send", "And before that?")
     assert "0.2 added the SQLite and S3 stores" in second
     show = cairn.out("show")

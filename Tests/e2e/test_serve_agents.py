@@ -84,6 +84,13 @@ def test_a_run_streams_its_events_and_a_conversation_continues(serve, tmp_path):
     assert reply.status == 404 and reply.json()["error"]["code"] == "unknown_agent"
     assert server.request("POST", "/v1/agents/assistant/runs", {"prompt": "x"}).status == 400
     assert server.request("POST", f"/v1/sessions/{session}/cancel").status == 409
+    # A resume is refused unless governance paused the run (it would approve a later pause).
+    refused = server.request("POST", f"/v1/sessions/{session}/resume", {"note": "early"})
+    assert refused.status == 409 and refused.json()["error"]["code"] == "not_paused"
+    # A Last-Event-ID at the top of the range is a bad request, not a crash.
+    overflow = server.request("GET", f"/v1/sessions/{session}/stream", headers={"Last-Event-ID": "9223372036854775807"})
+    assert overflow.status == 400
+    assert server.request("GET", "/v1/health").status == 200
 
 
 def test_a_governance_pause_is_streamed_and_resumed_over_http(serve, tmp_path):

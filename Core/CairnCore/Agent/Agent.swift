@@ -102,9 +102,21 @@ public struct AgentWorkflow: Workflow {
         var messages = [ChatMessage(role: .user, text: agent.redact(input))]
         while true {
             let reply = try await AgentLoop(agent: agent).run(context, messages: &messages)
+            // A reply made now is shown now. A replayed one is shown only if it is the latest (the
+            // run ends or waits after it): the invocation that made it may have been restarted or
+            // killed before its subscribers saw it; earlier replies of a conversation are not.
             if reply.live { agent.observer(context.session, .reply(reply.message.text)) }
-            guard conversational else { return reply.message.text }
-            let next = try await context.signal("message", as: String.self)
+            guard conversational else {
+                if !reply.live { agent.observer(context.session, .reply(reply.message.text)) }
+                return reply.message.text
+            }
+            let next: String
+            do {
+                next = try await context.signal("message", as: String.self)
+            } catch let suspension as WorkflowSuspension {
+                if !reply.live { agent.observer(context.session, .reply(reply.message.text)) }
+                throw suspension
+            }
             messages.append(ChatMessage(role: .user, text: agent.redact(next)))
         }
     }

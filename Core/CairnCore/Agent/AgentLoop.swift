@@ -7,7 +7,36 @@ import Synchronization
 /// recorded step.
 struct AgentLoop: Sendable {
     let agent: AgentDefinition
+    /// The agent whose daily usage this loop counts (a sub-agent counts toward its parent's).
+    var ledgerAgent: String
+    /// Secrets of the agents this one runs inside: a sub-agent redacts its parent's secrets too.
+    var outerSecrets: [SecretVault] = []
+    /// The ledger of daily usage (a sub-agent without its own uses its parent's).
+    var ledger: (any UsageLedger)?
     private static let logger = Logger(label: "cairn.agent")
+
+    init(agent: AgentDefinition, ledgerAgent: String? = nil, outerSecrets: [SecretVault] = [], ledger: (any UsageLedger)? = nil) {
+        self.agent = agent
+        self.ledgerAgent = ledgerAgent ?? agent.name
+        self.outerSecrets = outerSecrets
+        self.ledger = agent.governance.ledger ?? ledger
+    }
+
+    /// `text` with this agent's and its outer agents' secrets redacted.
+    func redact(_ text: String) -> String {
+        outerSecrets.reduce(agent.redact(text)) { $1.redact($0) }
+    }
+
+    /// Adds usage to the daily ledger after a step made it live. A ledger failure is logged, not
+    /// thrown: the call it counts has happened and is recorded.
+    private func count(_ usage: UsageCounters) async {
+        guard let ledger else { return }
+        do {
+            try await ledger.add(usage, agent: ledgerAgent, on: Date())
+        } catch {
+            Self.logger.error("the usage ledger failed; daily limits may undercount", metadata: ["agent": "\(ledgerAgent)", "error": "\(error)"])
+        }
+    }
 
     /// What a tool call returned, as recorded.
     struct ToolOutcome: Codable, Sendable {
@@ -16,10 +45,11 @@ struct AgentLoop: Sendable {
     }
 
     /// Runs turns until the model stops asking for tools; appends every message to `messages`
-    /// and returns the final assistant message, and whether it was made now (not replayed).
+    /// and returns the final assistant message, whether it was made now (not replayed), and the
+    /// run's usage (sub-agents' included).
     /// - Throws: ``GovernanceStop``, ``StepFailed`` (a model call that failed for good), a
     ///   workflow suspension (a pause), or ``AgentError/turnLimit`` after `maxTurns`.
-    func run(_ context: WorkflowContext, messages: inout [ChatMessage]) async throws -> (message: ChatMessage, live: Bool) {
+    func run(_ context: WorkflowContext, messages: inout [ChatMessage]) async throws -> (message: ChatMessage, live: Bool, usage: UsageCounters) {
         var state = GovernanceState()
         for _ in 0..<agent.maxTurns {
             let number = state.run.modelTurns + 1
@@ -30,12 +60,15 @@ struct AgentLoop: Sendable {
             let empty = turn.message.toolCalls.isEmpty && turn.message.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             state.emptyRepliesInARow = empty ? state.emptyRepliesInARow + 1 : 0
             messages.append(turn.message)
-            if turn.message.toolCalls.isEmpty && !empty { return (turn.message, live) }
+            if live { await count(UsageCounters(modelTurns: 1, cost: turn.cost ?? 0)) }
+            if turn.message.toolCalls.isEmpty && !empty { return (turn.message, live, state.run) }
             for call in turn.message.toolCalls {
                 let irreversible = agent.governance.irreversibleTools.contains(call.name)
                 let weight = agent.governance.toolWeights[call.name] ?? 1
                 try await govern(.toolCall(name: call.name, arguments: call.arguments, irreversible: irreversible, weight: weight), context, &state)
-                let outcome = try await callTool(call, irreversible: irreversible, weight: weight, context)
+                let (outcome, live, subUsage) = try await callTool(call, context)
+                if live { await count(UsageCounters(toolCalls: weight, irreversibleCalls: irreversible ? 1 : 0)) }
+                state.run = state.run + subUsage
                 state.run.toolCalls += weight
                 if irreversible { state.run.irreversibleCalls += 1 }
                 state.toolCalls.append(ToolCallTrace(name: call.name, arguments: call.arguments, failed: outcome.isError))
@@ -51,60 +84,59 @@ struct AgentLoop: Sendable {
     /// One model call as a step: streamed text goes to the observer live; the recorded turn is
     /// redacted and carries its cost; the usage goes to the ledger.
     private func modelTurn(_ number: Int, messages: [ChatMessage], _ context: WorkflowContext) async throws -> (ModelTurn, live: Bool) {
-        let agent = self.agent, session = context.session
+        let agent = self.agent, session = context.session, loop = self
         let live = Mutex(false)
         let request = ModelRequest(model: agent.model, instructions: agent.instructions, messages: messages, tools: agent.toolSpecs,
                                    maxTokens: agent.maxTokens, temperature: agent.temperature)
         let turn = try await context.step("model turn \(number)", policy: .exponential(retries: 2)) {
             live.withLock { $0 = true }
             do {
-                var turn = try await ModelTurn.collect(agent.provider.stream(request), onText: { agent.observer(session, .text(agent.redact($0))) })
-                turn.message.text = agent.redact(turn.message.text)
-                turn.message.toolCalls = turn.message.toolCalls.map { ToolCall(id: $0.id, name: $0.name, arguments: agent.redact($0.arguments)) }
+                var turn = try await ModelTurn.collect(agent.provider.stream(request), onText: { agent.observer(session, .text(loop.redact($0))) })
+                turn.message.text = loop.redact(turn.message.text)
+                turn.message.toolCalls = turn.message.toolCalls.map { ToolCall(id: $0.id, name: $0.name, arguments: loop.redact($0.arguments)) }
                 turn.cost = agent.pricing?.cost(of: turn.usage)
-                if let ledger = agent.governance.ledger {
-                    try await ledger.add(UsageCounters(modelTurns: 1, cost: turn.cost ?? 0), agent: agent.name, on: Date())
-                }
                 agent.observer(session, .usage(turn.usage, cost: turn.cost))
                 for call in turn.message.toolCalls { agent.observer(session, .toolCall(call)) }
                 return turn
-            } catch let error as CancellationError {
-                throw error
             } catch {
-                throw AgentError.model(agent: agent.name, message: agent.redact("\(error)"))
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                throw AgentError.model(agent: agent.name, message: loop.redact("\(error)"))
             }
         }
         return (turn, live.withLock { $0 })
     }
 
-    private func callTool(_ call: ToolCall, irreversible: Bool, weight: Double, _ context: WorkflowContext) async throws -> ToolOutcome {
-        let agent = self.agent, session = context.session
+    /// Calls a tool (a step) or a sub-agent (a child scope); returns the outcome, whether it
+    /// happened now, and a sub-agent's usage.
+    private func callTool(_ call: ToolCall, _ context: WorkflowContext) async throws -> (ToolOutcome, live: Bool, usage: UsageCounters) {
+        let agent = self.agent, session = context.session, loop = self
         if let sub = agent.subAgents.first(where: { $0.name == call.name }) {
             let task = (try? JSONValue(parsing: call.arguments))?["task"]?.stringValue ?? call.arguments
-            var messages = [ChatMessage(role: .user, text: agent.redact(task))]
+            var messages = [ChatMessage(role: .user, text: redact(task))]
+            let subLoop = AgentLoop(agent: sub, ledgerAgent: ledgerAgent, outerSecrets: outerSecrets + (agent.secrets.map { [$0] } ?? []), ledger: ledger)
             let answer = try await context.child("agent \(sub.name)") { child in
-                try await AgentLoop(agent: sub).run(child, messages: &messages)
+                try await subLoop.run(child, messages: &messages)
             }
-            let text = agent.redact(answer.message.text)
+            let text = redact(answer.message.text)
             if answer.live { agent.observer(session, .toolResult(callID: call.id, name: call.name, text: text, isError: false)) }
-            return ToolOutcome(text: text, isError: false)
+            return (ToolOutcome(text: text, isError: false), answer.live, answer.usage)
         }
-        return try await context.step("tool \(call.name) \(call.id)") {
+        let live = Mutex(false)
+        let outcome = try await context.step("tool \(call.name) \(call.id)") {
+            live.withLock { $0 = true }
             var outcome: ToolOutcome
             do {
-                outcome = ToolOutcome(text: try await invoke(call), isError: false)
+                outcome = ToolOutcome(text: try await loop.invoke(call), isError: false)
             } catch {
                 // A cancelled call (the run was cancelled, the server stops) is not a result.
                 if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 outcome = ToolOutcome(text: "\(error)", isError: true)
             }
-            outcome.text = agent.redact(outcome.text)
-            if let ledger = agent.governance.ledger {
-                try await ledger.add(UsageCounters(toolCalls: weight, irreversibleCalls: irreversible ? 1 : 0), agent: agent.name, on: Date())
-            }
+            outcome.text = loop.redact(outcome.text)
             agent.observer(session, .toolResult(callID: call.id, name: call.name, text: outcome.text, isError: outcome.isError))
             return outcome
         }
+        return (outcome, live.withLock { $0 }, UsageCounters())
     }
 
     /// Runs a tool (or `load_skill`) with the model's arguments.
@@ -129,11 +161,11 @@ struct AgentLoop: Sendable {
     private func govern(_ action: GovernedAction, _ context: WorkflowContext, _ state: inout GovernanceState) async throws {
         let governance = agent.governance
         guard !governance.policies.isEmpty else { return }
-        let snapshot = state, name = agent.name, session = context.session
+        let snapshot = state, name = agent.name, session = context.session, ledger = self.ledger, ledgerAgent = self.ledgerAgent
         let live = Mutex(false)
         let decision = try await context.step("governance: \(action.summary)") {
             live.withLock { $0 = true }
-            return try await governance.decide(action, state: snapshot, agent: name, now: Date())
+            return try await governance.decide(action, state: snapshot, agent: ledgerAgent, ledger: ledger, now: Date())
         }
         state.note(decision)
         guard let outcome = decision.outcome else { return }

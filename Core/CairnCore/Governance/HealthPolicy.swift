@@ -74,8 +74,10 @@ public struct HealthPolicy: GovernancePolicy {
     /// `repeats` times in a row, if any.
     static func loopLength(_ calls: [String], repeats: Int, maxLength: Int) -> Int? {
         guard repeats >= 2, maxLength >= 2 else { return nil }
-        for length in 2...maxLength where calls.count >= length * repeats {
-            let window = Array(calls.suffix(length * repeats))
+        for length in 2...maxLength {
+            let (needed, overflow) = length.multipliedReportingOverflow(by: repeats)
+            guard !overflow, calls.count >= needed else { continue }
+            let window = Array(calls.suffix(needed))
             let cycle = window.suffix(length)
             guard Set(cycle).count > 1 else { continue }
             if window.indices.allSatisfy({ $0 < length || window[$0] == window[$0 - length] }) { return length }

@@ -82,8 +82,8 @@ public struct Governance: Sendable {
     /// No policies: every action is allowed and nothing is recorded for it.
     public static let none = Governance()
 
-    /// Consults every policy about `action`.
-    func decide(_ action: GovernedAction, state: GovernanceState, agent: String, now: Date) async throws -> GovernanceDecision {
+    /// Consults every policy about `action`; daily usage comes from `ledger` under `agent`.
+    func decide(_ action: GovernedAction, state: GovernanceState, agent: String, ledger: (any UsageLedger)?, now: Date) async throws -> GovernanceDecision {
         var state = state
         if let ledger, policies.contains(where: \.needsDailyUsage) {
             state.today = try await ledger.usage(agent: agent, on: now)

@@ -23,9 +23,23 @@ public struct Sessions: Sendable {
     /// - Throws: store errors.
     @discardableResult
     public func create(agent: String = "", metadata: [String: String] = [:], source: String) async throws -> SessionInfo {
+        try await create(agent: agent, metadata: metadata, pushing: [], source: source)
+    }
+
+    /// Creates a session whose log starts with `start` and then pushes of `objects`, all in one
+    /// append: no handler ever sees the session without them.
+    /// - Throws: store errors.
+    /// - Parameter id: the new session's id (default: a new one).
+    public func create(id: SessionID? = nil, agent: String = "", metadata: [String: String] = [:], pushing objects: [(header: ObjectHeader, body: Data)],
+                       source: String) async throws -> SessionInfo {
         let now = clock.now()
-        let info = SessionInfo(id: SessionID.generate(at: now), agent: agent, metadata: metadata, created: now)
-        _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: now, source: source)])
+        let info = SessionInfo(id: id ?? SessionID.generate(at: now), agent: agent, metadata: metadata, created: now)
+        var initial = [EntryDraft(event: .start, time: now, source: source)]
+        for object in objects {
+            initial.append(EntryDraft(event: .push, header: object.header, digest: try await store.put(object.body), size: object.body.count,
+                                      time: now, source: source))
+        }
+        _ = try await store.createSession(info, initial: initial)
         return info
     }
 
