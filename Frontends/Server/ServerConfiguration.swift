@@ -126,13 +126,14 @@ public struct ServerConfiguration: Sendable {
         }
     }
 
+    /// A positive number of seconds, at most a day (so it converts to a duration safely).
     static func number(_ value: JSONValue, _ key: String) throws -> Double {
         switch value {
-        case .number(let number) where number > 0: return number
-        case .string(let text): if let number = Double(text), number > 0 { return number }
+        case .number(let number) where number > 0 && number <= 86_400: return number
+        case .string(let text): if let number = Double(text), number > 0, number <= 86_400 { return number }
         default: break
         }
-        throw ServerError.configuration("\(key) must be a positive number")
+        throw ServerError.configuration("\(key) must be a positive number of seconds, at most 86400")
     }
 
     static func integer(_ value: JSONValue, _ key: String, in range: ClosedRange<Int>) throws -> Int {
