@@ -153,45 +153,12 @@ struct ChildProcess {
     }
 
     private func spawn(stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        sigaddset(&defaultSignals, SIGPIPE)
-        sigaddset(&defaultSignals, SIGINT)
-        sigaddset(&defaultSignals, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        // posix_spawn cannot change directory portably; a shell does it and execs the handler.
-        var program = executable, programArguments = [executable] + arguments
-        if let workingDirectory {
-            program = "/bin/sh"
-            programArguments = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments
+        do {
+            return try Spawn.start(executable, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
+                                   descriptors: [(0, .duplicate(stdin)), (1, .duplicate(stdout)), (2, .duplicate(stderr))])
+        } catch {
+            throw SpawnError(description: "cannot start \(executable): \(error.reason)")
         }
-        let argv = programArguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-        guard code == 0 else {
-            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(code)))")
-        }
-        return pid
     }
 
     /// Reaps the child on a thread of its own (waitpid blocks) and returns its wait status.

@@ -184,40 +184,12 @@ actor RPCProcess {
     }
 
     private func posixSpawn(output: Int32, environment env: [String: String]) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-        posix_spawn_file_actions_adddup2(&actions, listener, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var program = executable, arguments = [executable] + command.dropFirst()
-        if let workingDirectory {
-            program = "/bin/sh"
-            arguments = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory, executable] + command.dropFirst()
+        do {
+            return try Spawn.start(executable, arguments: Array(command.dropFirst()), environment: env, workingDirectory: workingDirectory,
+                                   descriptors: [(0, .null), (1, .duplicate(output)), (2, .duplicate(output)), (3, .duplicate(listener))])
+        } catch {
+            throw Unavailable(description: "cannot start \(executable): \(error.reason)")
         }
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let code = posix_spawn(&child, program, &actions, &attributes, argv, envp)
-        guard code == 0 else { throw Unavailable(description: "cannot start \(executable): \(String(cString: strerror(code)))") }
-        return child
     }
 
     /// Copies the child's output to the sink and keeps its tail, until the pipe closes.
