@@ -79,9 +79,13 @@ enum AgentSessionDriver {
     /// The metadata key that remembers a session's agent file.
     static let fileKey = "cairn.agent_file"
 
-    static func drive(_ context: CLIContext, session: SessionID, agentFile: String, options: AgentRunOptions) async throws {
+    /// Loads the agent of `agentFile` with a printer of its events, as `options` ask.
+    static func load(_ agentFile: String, options: AgentRunOptions) throws -> (AgentDefinition, AgentPrinter) {
         let printer = AgentPrinter(json: options.events)
-        let agent = try AgentFile.load(agentFile, options: try options.fileOptions(printer: printer))
+        return (try AgentFile.load(agentFile, options: try options.fileOptions(printer: printer)), printer)
+    }
+
+    static func drive(_ context: CLIContext, session: SessionID, agent: AgentDefinition, printer: AgentPrinter) async throws {
         let runtime = Runtime(store: context.store, handler: WorkflowHandler(AgentWorkflow(agent, conversational: true)),
                               options: RuntimeOptions(source: "runtime"))
         let report = try await runtime.drive(session)
@@ -99,11 +103,9 @@ enum AgentSessionDriver {
         }
     }
 
-    /// Pushes a JSON string named `name`, redacted with the agent's secrets.
-    static func push(_ text: String, name: String, agentFile: String, session: SessionID, context: CLIContext) async throws {
-        let redacted = try AgentFile.load(agentFile, options: AgentFileOptions()).redact(text)
-        _ = try await context.sessions.push(try JSONEncoder().encode(redacted), header: ObjectHeader(contentType: ContentTypes.json, name: name),
-                                            to: session, source: "cli")
+    /// `text` as a JSON string object named `name`, redacted with the agent's secrets.
+    static func object(_ text: String, name: String, agent: AgentDefinition) throws -> (header: ObjectHeader, body: Data) {
+        (ObjectHeader(contentType: ContentTypes.json, name: name), try JSONEncoder().encode(agent.redact(text)))
     }
 
     /// The agent file of a session: the flag, else the one it was started with.
@@ -130,16 +132,15 @@ struct AgentRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
-        let agent = try AgentFile.load(path)
+        let (agent, printer) = try AgentSessionDriver.load(path, options: options)
         let context = try CLIContext(storeFlag: storeOption.store, create: true)
         var metadata = try KeyValues.parse(meta, flag: "--meta")
         metadata[AgentSessionDriver.fileKey] = path
-        let session = try await context.sessions.create(agent: agent.name, metadata: metadata, source: "cli")
+        let session = try await context.sessions.create(agent: agent.name, metadata: metadata,
+                                                        pushing: [try AgentSessionDriver.object(prompt, name: "input", agent: agent)], source: "cli")
         try context.remember(session.id)
         FileHandle.standardError.write(Data("session \(session.id)\n".utf8))
-        _ = try await context.sessions.push(try JSONEncoder().encode(agent.redact(prompt)),
-                                            header: ObjectHeader(contentType: ContentTypes.json, name: "input"), to: session.id, source: "cli")
-        try await AgentSessionDriver.drive(context, session: session.id, agentFile: path, options: options)
+        try await AgentSessionDriver.drive(context, session: session.id, agent: agent, printer: printer)
     }
 }
 
@@ -165,8 +166,12 @@ struct AgentSessionOptions: ParsableArguments {
                 throw CairnError.invalidArgument("session \(session) is not paused by governance (it is \(status)); nothing to resume")
             }
         }
-        if let text { try await AgentSessionDriver.push(text, name: name, agentFile: file, session: session, context: context) }
-        try await AgentSessionDriver.drive(context, session: session, agentFile: file, options: run)
+        let (agent, printer) = try AgentSessionDriver.load(file, options: run)
+        if let text {
+            let object = try AgentSessionDriver.object(text, name: name, agent: agent)
+            _ = try await context.sessions.push(object.body, header: object.header, to: session, source: "cli")
+        }
+        try await AgentSessionDriver.drive(context, session: session, agent: agent, printer: printer)
     }
 }
 

@@ -192,3 +192,20 @@ def s3_store(moto_endpoint, monkeypatch):
     boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1",
                  aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket=bucket)
     return f"s3://{bucket}/cairn?endpoint={moto_endpoint}&region=us-east-1"
+
+
+@pytest.fixture
+def serve(tmp_path: Path):
+    """Starts `cairn serve` processes (serve(config_text, ...)) in the test's folder; stops them after."""
+    from serve_support import Server
+
+    started = []
+
+    def start(text: str, **kwargs):
+        server = Server(tmp_path, text, **kwargs).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -34,20 +34,6 @@ def command(name: str) -> str:
     return f"command: [{PYTHON}, {HANDLERS / (name + '.py')}]"
 
 
-@pytest.fixture
-def serve(tmp_path: Path):
-    started: List[Server] = []
-
-    def start(text: str, **kwargs) -> Server:
-        server = Server(tmp_path, text, **kwargs).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
 def test_readme_flow_over_http(serve):
     server = serve(config({"echo": command("echo_counted")}))
     session = server.create(agent="echo", metadata={"team": "docs"})
