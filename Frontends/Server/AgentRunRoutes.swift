@@ -119,6 +119,8 @@ extension AgentRuns: ServerExtension {
         headers[HTTPField.Name("X-Cairn-Session")!] = id.rawValue
         return Response(status: status, headers: headers, body: ResponseBody { [self] writer in
             defer { unsubscribe(id, subscription) }
+            // The subscription exists from here on: say so, so a follower knows it will miss nothing after.
+            try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
             if let first { try await writer.write(Self.frame("session", ["session": first.rawValue])) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [self] in

@@ -32,6 +32,8 @@ public final class AgentRuns: Sendable {
         var agents: [String: AgentDefinition] = [:]
         var subscribers: [SessionID: [UUID: Subscriber]] = [:]
         var running: [SessionID: AsyncStream<Void>.Continuation] = [:]
+        /// The end of an invocation, published once the driver committed what it wrote.
+        var ended: [SessionID: AgentRunEvent] = [:]
     }
 
     private let state = Mutex(State())
@@ -101,6 +103,18 @@ public final class AgentRuns: Sendable {
         }
     }
 
+    /// Keeps the end of an invocation of `session` until its turn ends (``turnEnded(_:)``), so a
+    /// client that gets `done` finds the outputs in the log (a `resume` finds the pause).
+    func ended(_ session: SessionID, _ event: AgentRunEvent) {
+        state.withLock { $0.ended[session] = event }
+    }
+
+    /// Publishes the end of the invocation of `session` whose outputs were just committed.
+    public func turnEnded(_ session: SessionID) {
+        guard let event = state.withLock({ $0.ended.removeValue(forKey: session) }) else { return }
+        publish(session, event)
+    }
+
     /// Marks a run of `session` in flight; the stream yields when a client cancels it.
     func begin(_ session: SessionID) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream()
@@ -146,14 +160,14 @@ struct AgentRunHandler: Handler {
                 return first
             }
         } catch let failure as HandlerFailure {
-            runs.publish(session, .done(status: "failed", reason: failure.report.message, snapshot: invocation.snapshot))
+            runs.ended(session, .done(status: "failed", reason: failure.report.message, snapshot: invocation.snapshot))
             throw failure
         }
         guard let outputs else {
-            runs.publish(session, .done(status: "cancelled", reason: "the run was cancelled by a client", snapshot: invocation.snapshot))
+            runs.ended(session, .done(status: "cancelled", reason: "the run was cancelled by a client", snapshot: invocation.snapshot))
             return [.pause("run cancelled by a client; send a message or wake the session to go on")]
         }
-        runs.publish(session, Self.done(outputs, snapshot: invocation.snapshot))
+        runs.ended(session, Self.done(outputs, snapshot: invocation.snapshot))
         return outputs
     }
 

@@ -67,7 +67,8 @@ public final class CairnServer: Sendable {
             logger: logger)
         let driver = SessionDriver(
             runtime: runtime, handlers: agents, concurrency: configuration.concurrency,
-            pollInterval: configuration.pollInterval, shutdownGrace: configuration.shutdownGrace, metrics: metrics, logger: logger)
+            pollInterval: configuration.pollInterval, shutdownGrace: configuration.shutdownGrace, metrics: metrics, logger: logger,
+            afterTurn: { session in for item in extensions { item.turnEnded(session) } })
         let stopping = ShutdownFlag()
         let services = APIServices(
             store: observed, sessions: Sessions(store: observed), driver: driver, bodyLimit: configuration.bodyLimit,

@@ -1,3 +1,4 @@
+import CairnCore
 import HTTPTypes
 import Hummingbird
 
@@ -38,4 +39,10 @@ public final class RouteTable {
 public protocol ServerExtension: Sendable {
     /// Registers the extension's routes; `services` gives the store, session operations and the driver.
     func addRoutes(to routes: RouteTable, services: APIServices) throws
+    /// Called after each turn the driver gives `session`, once its outputs are committed.
+    func turnEnded(_ session: SessionID)
+}
+
+extension ServerExtension {
+    public func turnEnded(_ session: SessionID) {}
 }

@@ -23,9 +23,12 @@ public final class SessionDriver: Service, Sendable {
     let shutdownGrace: Duration
     let metrics: ServerMetrics
     let logger: Logger
+    /// Called after each turn of a session, once what the turn's invocation wrote is committed.
+    let afterTurn: @Sendable (SessionID) -> Void
 
     init(runtime: Runtime, handlers: AgentHandlers, concurrency: Int, pollInterval: Duration, shutdownGrace: Duration,
-         metrics: ServerMetrics, logger: Logger) {
+         metrics: ServerMetrics, logger: Logger, afterTurn: @escaping @Sendable (SessionID) -> Void = { _ in }) {
+        self.afterTurn = afterTurn
         self.runtime = runtime
         self.handlers = handlers
         self.concurrency = concurrency
@@ -100,6 +103,7 @@ public final class SessionDriver: Service, Sendable {
                 // A store failure: the session is retried by the next scan.
                 logger.error("driving a session failed; retrying on the next scan", metadata: ["session": "\(id)", "error": "\(error)"])
             }
+            afterTurn(id)
             queue.finish(id, pending: pending, invoked: invoked)
             metrics.running.record(queue.running)
         }

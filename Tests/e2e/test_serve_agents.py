@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 from typing import Dict, List
 
-import pytest
 
 from conftest import PYTHON, REPO
 from serve_support import Server, sse_events, wait_for
@@ -40,20 +39,6 @@ def run_events(server: Server, path: str, body: Dict, status: int = 200) -> List
         if event["event"] == "done":
             break
     return events
-
-
-@pytest.fixture
-def serve(tmp_path: Path):
-    started: List[Server] = []
-
-    def start(text: str, **kwargs) -> Server:
-        server = Server(tmp_path, text, **kwargs).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def test_a_run_streams_its_events_and_a_conversation_continues(serve, tmp_path):
@@ -147,10 +132,18 @@ def test_cancelling_a_run_stops_it_and_the_session_pauses(serve, tmp_path):
         session = started.json()["session"]
         wait_for(lambda: model.requests == 1, "the model request")
         follower: List[Dict] = []
-        thread = threading.Thread(target=lambda: follower.extend(
-            json.loads(e["data"]) for e in sse_events(server.base, f"/v1/sessions/{session}/events") if e.get("event") == "done"
-        ))
+        subscribed = threading.Event()
+
+        def follow():
+            for event in sse_events(server.base, f"/v1/sessions/{session}/events"):
+                if event.get("comment") == "subscribed":
+                    subscribed.set()
+                elif event.get("event") == "done":
+                    follower.append(json.loads(event["data"]))
+
+        thread = threading.Thread(target=follow)
         thread.start()
+        assert subscribed.wait(30), "the follower's stream did not start"
         cancelled = server.request("POST", f"/v1/sessions/{session}/cancel")
         assert cancelled.status == 202 and cancelled.json() == {"session": session, "cancelled": True}
         wait_for(lambda: server.session(session)["status"] == "paused", "the pause after the cancel")
