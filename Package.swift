@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "CairnCore", targets: ["CairnCore"]),
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
+        .library(name: "CairnToolConformance", targets: ["CairnToolConformance"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
         .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
         .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
@@ -15,23 +16,27 @@ let package = Package(
         .library(name: "CairnHandlerSDK", targets: ["CairnHandlerSDK"]),
         .library(name: "CairnOpenAI", targets: ["CairnOpenAI"]),
         .library(name: "CairnAnthropic", targets: ["CairnAnthropic"]),
-        .library(name: "CairnTools", targets: ["CairnTools"]),
+        .library(name: "CairnFileTools", targets: ["CairnFileTools"]),
+        .library(name: "CairnHTTPTools", targets: ["CairnHTTPTools"]),
+        .library(name: "CairnProcessCommands", targets: ["CairnProcessCommands"]),
         .library(name: "CairnAgentFile", targets: ["CairnAgentFile"]),
         .library(name: "CairnServer", targets: ["CairnServer"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .executable(name: "cairn", targets: ["cairn"]),
+        .executable(name: "cairn-embedded", targets: ["cairn-embedded"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
-        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
-        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Core: transport-neutral model, store protocols, runtime loop. Imports no adapter.
@@ -49,6 +54,9 @@ let package = Package(
             dependencies: ["CairnCore"],
             path: "Core/CairnStoreConformance"
         ),
+
+        // The tool conformance kit: any tool runs it against itself.
+        .target(name: "CairnToolConformance", dependencies: ["CairnCore"], path: "Core/CairnToolConformance"),
 
         // Compression: libzstd through a system-library target and a small Swift wrapper.
         .systemLibrary(name: "CZstd", path: "Stores/CZstd"),
@@ -132,43 +140,57 @@ let package = Package(
             path: "Adapters/Anthropic"
         ),
 
-        // Built-in tools for agents: files in an allowed folder, HTTP GET to allowed hosts.
+        // Tools for agents: files in an allowed folder (no network), HTTP GET to allowed hosts.
+        .target(name: "CairnFileTools", dependencies: ["CairnCore"], path: "Adapters/FileTools"),
         .target(
-            name: "CairnTools",
+            name: "CairnHTTPTools",
             dependencies: [
                 "CairnCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Adapters/Tools"
+            path: "Adapters/HTTPTools"
         ),
 
-        // Frontends.
-        // Agent files (YAML): assemble an agent from the providers and tools this build offers.
+        // Frontends. CairnCLI holds the session commands and what every command shares; the
+        // targets below contribute their own commands, assembled in Frontends/cairn.
+        .target(
+            name: "CairnCLI",
+            dependencies: [
+                "CairnCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Frontends/CLI"
+        ),
+        // `cairn run` and `cairn worker`: sessions driven by handler processes.
+        .target(
+            name: "CairnProcessCommands",
+            dependencies: [
+                "CairnCore", "CairnCLI", "CairnProcessHandler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Frontends/ProcessCommands"
+        ),
+        // Agent files (YAML) assembled through the components registry; `cairn agent`; the `agent_file` handler kind.
         .target(
             name: "CairnAgentFile",
             dependencies: [
-                "CairnCore", "CairnFileIO", "CairnOpenAI", "CairnAnthropic", "CairnTools",
+                "CairnCore", "CairnCLI", "CairnFileIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Frontends/AgentFile"
         ),
         .target(name: "CairnHandlerSDK", dependencies: ["CairnZstd"], path: "Frontends/HandlerSDK"),
-        .target(
-            name: "CairnCLI",
-            dependencies: [
-                "CairnCore", "CairnProcessHandler", "CairnAgentFile", "CairnFileIO", "CairnServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Frontends/CLI"
-        ),
+        // `cairn serve`: the runtime as a service, the HTTP API, SSE streams, metrics.
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnProcessHandler",
+                "CairnCore", "CairnCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -178,10 +200,24 @@ let package = Package(
             ],
             path: "Frontends/Server"
         ),
+        // The reference composition: every adapter and command.
         .executableTarget(
             name: "cairn",
-            dependencies: ["CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnOpenAI", "CairnAnthropic",
+                "CairnFileTools", "CairnHTTPTools", "CairnProcessHandler", "CairnProcessCommands", "CairnAgentFile", "CairnServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Frontends/cairn"
+        ),
+        // A minimal composition: embedded stores and offline agents, no HTTP stack.
+        .executableTarget(
+            name: "cairn-embedded",
+            dependencies: [
+                "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnFileTools", "CairnAgentFile",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Frontends/cairn-embedded"
         ),
 
         // Examples.
@@ -256,13 +292,16 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnAgentTests",
-            dependencies: ["CairnCore", "CairnAgentFile", "CairnTools", "CairnFileStore", "CairnFileIO", "CairnTestSupport", "cairn"],
+            dependencies: [
+                "CairnCore", "CairnAgentFile", "CairnFileTools", "CairnHTTPTools", "CairnOpenAI", "CairnAnthropic", "CairnFileStore", "CairnFileIO",
+                "CairnToolConformance", "CairnTestSupport", "cairn",
+            ],
             path: "Tests/CairnAgentTests"
         ),
         .testTarget(
             name: "CairnServerTests",
             dependencies: [
-                "CairnCore", "CairnServer", "CairnTestSupport",
+                "CairnCore", "CairnServer", "CairnProcessHandler", "CairnTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/CairnServerTests"

@@ -1,12 +1,10 @@
-import CairnAnthropic
 import CairnCore
 import CairnFileIO
-import CairnOpenAI
-import CairnTools
 import Foundation
 
 /// Turns a parsed agent file into an ``AgentDefinition``: provider, secrets, tools, skills,
-/// sub-agents and governance, checking each value.
+/// sub-agents and governance, checking each value. Providers and tools are resolved by name
+/// through the options' ``Components``.
 struct AgentBuilder {
     let file: String
     let base: URL
@@ -14,13 +12,6 @@ struct AgentBuilder {
     let depth: Int
 
     func invalid(_ message: String) -> CairnError { .invalidArgument("\(file): \(message)") }
-
-    /// A duration of `seconds`, which must be finite, positive and at most a day.
-    func duration(_ seconds: Double?, _ field: String, default fallback: Double) throws -> Duration {
-        let value = seconds ?? fallback
-        guard value.isFinite, value > 0, value <= 86_400 else { throw invalid("\(field) must be a number of seconds in (0, 86400], not \(value)") }
-        return .milliseconds(Int(value * 1000))
-    }
 
     /// `value` if it lies in `range`.
     func bounded<T: Comparable>(_ value: T?, _ field: String, _ range: ClosedRange<T>) throws -> T? {
@@ -33,21 +24,29 @@ struct AgentBuilder {
         relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
     }
 
-    func build(_ spec: AgentFileSpec) throws -> AgentDefinition {
+    func build(_ spec: AgentFileSpec) async throws -> AgentDefinition {
         guard !spec.name.isEmpty, spec.name.allSatisfy({ $0.isLetter || $0.isNumber || "_-".contains($0) }) else {
             throw invalid("name '\(spec.name)' must be letters, digits, '_' or '-' (it is also a tool name for parent agents)")
         }
         let maxTurns = try bounded(spec.maxTurns, "max_turns", 1...10_000) ?? 20
-        let (provider, model, apiKey) = try makeProvider(spec.model)
-        let secrets = try makeVault(spec.secrets ?? [:], apiKey: apiKey)
-        let tools = try (spec.tools ?? []).map { try makeTool($0, allowedHosts: spec.allowedHosts, secrets: secrets) }
+        let configured = try await makeModel(spec.model)
+        let secrets = try makeVault(spec.secrets ?? [:], providerSecrets: configured.secrets)
+        let allowlist = try allowedHosts(spec.allowedHosts)
+        var tools: [any Tool] = []
+        for (index, entry) in (spec.tools ?? []).enumerated() {
+            tools += try await makeTools(entry, index: index, allowlist: allowlist, secrets: secrets)
+        }
         let skills = try (spec.skills ?? []).map(makeSkill)
-        let subAgents = try (spec.agents ?? []).map { entry -> AgentDefinition in
+        var subAgents: [AgentDefinition] = []
+        for entry in spec.agents ?? [] {
             var suboptions = options
             suboptions.observer = { _, _ in }
-            if let file = entry.file { return try AgentFile.load(path(file), options: suboptions, depth: depth + 1) }
+            if let file = entry.file {
+                subAgents.append(try await AgentFile.load(path(file), options: suboptions, depth: depth + 1))
+                continue
+            }
             guard let inline = entry.inline else { throw invalid("a sub-agent is either {file: PATH} or an inline agent definition") }
-            return try AgentBuilder(file: file, base: base, options: suboptions, depth: depth + 1).build(inline)
+            subAgents.append(try await AgentBuilder(file: file, base: base, options: suboptions, depth: depth + 1).build(inline))
         }
         var names = Set<String>()
         for name in tools.map(\.spec.name) + subAgents.map(\.name) + (skills.isEmpty ? [] : ["load_skill"]) {
@@ -55,47 +54,47 @@ struct AgentBuilder {
         }
         let pricing = spec.model.prices.map { ModelPricing(inputPerMillion: $0.inputPerMillion, outputPerMillion: $0.outputPerMillion) }
         return AgentDefinition(
-            name: spec.name, instructions: spec.instructions ?? "", model: model, provider: provider, tools: tools, skills: skills,
+            name: spec.name, instructions: spec.instructions ?? "", model: configured.model, provider: configured.provider, tools: tools, skills: skills,
             subAgents: subAgents, maxTurns: maxTurns, maxTokens: spec.model.maxTokens, temperature: spec.model.temperature, pricing: pricing,
             governance: try makeGovernance(spec), secrets: secrets, observer: options.observer)
     }
 
-    func makeProvider(_ model: AgentFileSpec.ModelSpec) throws -> (any ModelProvider, String, String?) {
-        let timeout = try duration(model.timeoutSeconds, "model.timeout_seconds", default: 300)
-        let attempts = try bounded(model.maxAttempts, "model.max_attempts", 1...20) ?? 4
+    /// Options of a node of this file, for a factory.
+    func options(_ location: String, _ values: [String: JSONValue]) -> ComponentOptions {
+        ComponentOptions(location: "\(file): \(location)", values: values, baseDirectory: base.path, environment: options.environment)
+    }
+
+    /// The model, through the provider the file names.
+    func makeModel(_ model: AgentFileSpec.ModelSpec) async throws -> ConfiguredModel {
         _ = try bounded(model.maxTokens, "model.max_tokens", 1...10_000_000)
         _ = try bounded(model.temperature, "model.temperature", 0...2)
-        func key(_ defaultVariable: String) throws -> String? {
-            if let variable = model.apiKeyEnv {
-                guard let value = options.environment[variable], !value.isEmpty else {
-                    throw invalid("model.api_key_env names \(variable), which is not set in the environment")
-                }
-                return value
-            }
-            return options.environment[defaultVariable].flatMap { $0.isEmpty ? nil : $0 }
-        }
-        switch model.provider {
-        case "openai":
-            guard let name = model.name else { throw invalid("model.name is required for the openai provider") }
-            let apiKey = try key("OPENAI_API_KEY")
-            let configuration = OpenAIProvider.Configuration(baseURL: model.baseURL ?? "https://api.openai.com/v1", apiKey: apiKey, timeout: timeout,
-                                                              maxAttempts: attempts, streaming: model.streaming ?? true)
-            return (OpenAIProvider(configuration: configuration), name, apiKey)
-        case "anthropic":
-            guard let name = model.name else { throw invalid("model.name is required for the anthropic provider") }
-            let apiKey = try key("ANTHROPIC_API_KEY")
-            let configuration = AnthropicProvider.Configuration(baseURL: model.baseURL ?? "https://api.anthropic.com/v1", apiKey: apiKey,
-                                                                 timeout: timeout, maxAttempts: attempts, streaming: model.streaming ?? true)
-            return (AnthropicProvider(configuration: configuration), name, apiKey)
-        case "scripted":
-            guard let script = model.script else { throw invalid("model.script (a JSON file of turns) is required for the scripted provider") }
-            return (try ScriptedProvider(file: path(script)), model.name ?? "scripted", nil)
-        default:
-            throw invalid("model.provider '\(model.provider)' is not one of openai, anthropic, scripted")
+        let configuration = ProviderConfiguration(model: model.name, options: options("model", model.options))
+        do {
+            return try await options.components.make(.modelProvider, model.provider, configuration)
+        } catch let error as ComponentError {
+            if case .unknown = error { throw invalid("model.provider: \(error)") }
+            throw CairnError.invalidArgument("\(error)")
         }
     }
 
-    func makeVault(_ secrets: [String: AgentFileSpec.SecretSpec], apiKey: String?) throws -> SecretVault? {
+    /// The operator's allowed hosts, narrowed by the file's `allowed_hosts`.
+    func allowedHosts(_ fileHosts: [String]?) throws -> HostAllowlist {
+        guard let fileHosts else { return options.allowedHosts }
+        do { return try options.allowedHosts.narrowed(to: fileHosts) } catch { throw invalid("allowed_hosts: \(error)") }
+    }
+
+    /// The tools of one `tools:` entry, through the factory it names.
+    func makeTools(_ entry: AgentFileSpec.ToolEntry, index: Int, allowlist: HostAllowlist, secrets: SecretVault?) async throws -> [any Tool] {
+        let configuration = ToolConfiguration(options: options("tools[\(index)].\(entry.name)", entry.options), allowedHosts: allowlist, secrets: secrets)
+        do {
+            return try await options.components.make(.tool, entry.name, configuration)
+        } catch let error as ComponentError {
+            if case .unknown = error { throw invalid("tools: \(error)") }
+            throw CairnError.invalidArgument("\(error)")
+        }
+    }
+
+    func makeVault(_ secrets: [String: AgentFileSpec.SecretSpec], providerSecrets: [String]) throws -> SecretVault? {
         var definitions: [SecretVault.Definition] = []
         for (name, secret) in secrets.sorted(by: { $0.key < $1.key }) {
             let ttl = try secret.ttl.map { text -> Duration in
@@ -111,40 +110,11 @@ struct AgentBuilder {
             }
         }
         // The model's API key is a secret too: a provider error that echoes it is redacted.
-        if let apiKey { definitions.append(.init(name: "model_api_key", source: .value(apiKey))) }
+        for (index, value) in providerSecrets.enumerated() where !value.isEmpty {
+            definitions.append(.init(name: index == 0 ? "model_api_key" : "model_secret_\(index)", source: .value(value)))
+        }
         guard !definitions.isEmpty else { return nil }
         do { return try SecretVault(definitions, environment: options.environment) } catch { throw invalid("\(error)") }
-    }
-
-    func makeTool(_ entry: AgentFileSpec.ToolEntry, allowedHosts: [String]?, secrets: SecretVault?) throws -> any Tool {
-        let options = entry.options
-        func folder() throws -> AllowedFolder {
-            guard let folder = options.folder else { throw invalid("tools: \(entry.name) needs a folder, e.g. - \(entry.name): {folder: docs}") }
-            do { return try AllowedFolder(path(folder)) } catch { throw invalid("tools: \(entry.name): \(error)") }
-        }
-        let maxBytes = try bounded(options.maxBytes, "tools: \(entry.name).max_bytes", 1...(64 << 20)) ?? 256 * 1024
-        switch entry.name {
-        case "read_file": return ReadFileTool(folder: try folder(), maxBytes: maxBytes)
-        case "list_files": return ListFilesTool(folder: try folder())
-        case "http_get":
-            var allowlist = self.options.allowedHosts
-            if let allowedHosts {
-                do { allowlist = try allowlist.narrowed(to: allowedHosts) } catch { throw invalid("allowed_hosts: \(error)") }
-            }
-            let headers = options.headers ?? [:]
-            for template in headers.values {
-                var rest = Substring(template)
-                while let start = rest.range(of: "${secret:"), let end = rest[start.upperBound...].firstIndex(of: "}") {
-                    let name = String(rest[start.upperBound..<end])
-                    guard secrets?.names.contains(name) == true else { throw invalid("tools: http_get's headers use ${secret:\(name)}, which is not in secrets") }
-                    rest = rest[rest.index(after: end)...]
-                }
-            }
-            return HTTPGetTool(allowlist: allowlist, headers: headers, secrets: secrets, maxBytes: maxBytes,
-                               timeout: try duration(options.timeoutSeconds, "tools: http_get.timeout_seconds", default: 30))
-        default:
-            throw invalid("tools: unknown tool '\(entry.name)'; the built-in tools are \(AgentFile.builtInTools.joined(separator: ", "))")
-        }
     }
 
     func makeSkill(_ skill: AgentFileSpec.SkillSpec) throws -> Skill {

@@ -1,15 +1,13 @@
-import CairnAnthropic
 import CairnCore
-import CairnFileIO
-import CairnOpenAI
-import CairnTools
 import Foundation
 import Yams
 
-/// What the operator decides when loading agent files, rather than the file's author: the hosts
-/// HTTP tools may reach (the file can only narrow them), where daily usage is kept, where
-/// escalations go, and who watches the run live.
+/// What the operator decides when loading agent files, rather than the file's author: the
+/// providers and tools the build offers, the hosts HTTP tools may reach (the file can only
+/// narrow them), where daily usage is kept, where escalations go, and who watches the run live.
 public struct AgentFileOptions: Sendable {
+    /// The components providers and tools are resolved through (`model.provider`, `tools:`).
+    public var components: Components
     /// The operator's allowed hosts (empty: HTTP tools may reach nothing).
     public var allowedHosts: HostAllowlist
     /// The folder of the usage ledger for daily budgets (nil: daily limits see only the current run).
@@ -22,8 +20,10 @@ public struct AgentFileOptions: Sendable {
     public var environment: [String: String]
 
     /// Creates options.
-    public init(allowedHosts: HostAllowlist = .denyAll, ledgerFolder: String? = nil, notifier: any EscalationNotifier = LogEscalationNotifier(),
-                observer: @escaping AgentObserver = { _, _ in }, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(components: Components = Components(), allowedHosts: HostAllowlist = .denyAll, ledgerFolder: String? = nil,
+                notifier: any EscalationNotifier = LogEscalationNotifier(), observer: @escaping AgentObserver = { _, _ in },
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.components = components
         self.allowedHosts = allowedHosts
         self.ledgerFolder = ledgerFolder
         self.notifier = notifier
@@ -35,24 +35,22 @@ public struct AgentFileOptions: Sendable {
 /// Agent files: YAML that defines an agent (name, instructions, model, tools, skills, sub-agents,
 /// budget, health, secrets, allowed hosts). Paths in a file are relative to the file's folder.
 public enum AgentFile {
-    /// The built-in tools a file may name.
-    public static let builtInTools = ["read_file", "list_files", "http_get"]
-
     /// Loads the agent defined in the file at `path`.
     /// - Throws: `CairnError.invalidArgument` naming the file and what is wrong in it (unknown
-    ///   keys, missing or mistyped values, unknown providers or tools, unset environment variables).
-    public static func load(_ path: String, options: AgentFileOptions = AgentFileOptions()) throws -> AgentDefinition {
-        try load(path, options: options, depth: 0)
+    ///   keys, missing or mistyped values, providers or tools the options' components do not have,
+    ///   unset environment variables).
+    public static func load(_ path: String, options: AgentFileOptions = AgentFileOptions()) async throws -> AgentDefinition {
+        try await load(path, options: options, depth: 0)
     }
 
-    static func load(_ path: String, options: AgentFileOptions, depth: Int) throws -> AgentDefinition {
+    static func load(_ path: String, options: AgentFileOptions, depth: Int) async throws -> AgentDefinition {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         guard depth < 8 else { throw CairnError.invalidArgument("\(url.path): sub-agents nest more than 8 deep (does a file include itself?)") }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CairnError.invalidArgument("cannot read the agent file \(url.path)")
         }
         let spec = try parse(String(decoding: data, as: UTF8.self), file: url.path)
-        return try AgentBuilder(file: url.path, base: url.deletingLastPathComponent(), options: options, depth: depth).build(spec)
+        return try await AgentBuilder(file: url.path, base: url.deletingLastPathComponent(), options: options, depth: depth).build(spec)
     }
 
     /// Parses an agent file's text, naming unknown keys and type errors by their path.

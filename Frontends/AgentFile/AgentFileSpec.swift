@@ -1,3 +1,4 @@
+import CairnCore
 import Foundation
 
 /// An agent file as written: the YAML's shape (see Docs/agents.md for every key).
@@ -19,23 +20,52 @@ struct AgentFileSpec: Decodable, Sendable {
         case maxTurns = "max_turns", allowedHosts = "allowed_hosts"
     }
 
+    /// The model: `provider:name` text, or a mapping with `provider` (or a `provider:name` in
+    /// `name`), agent-level keys, and the provider's own keys, which its factory checks.
     struct ModelSpec: Decodable, Sendable {
         var provider: String
         var name: String?
-        var baseURL: String?
-        var apiKeyEnv: String?
-        var script: String?
         var maxTokens: Int?
         var temperature: Double?
-        var streaming: Bool?
-        var timeoutSeconds: Double?
-        var maxAttempts: Int?
         var prices: PricesSpec?
+        /// The provider's keys (`base_url`, `api_key_env`, `script`, ...).
+        var options: [String: JSONValue] = [:]
 
-        enum CodingKeys: String, CodingKey {
-            case provider, name, script, temperature, streaming, prices
-            case baseURL = "base_url", apiKeyEnv = "api_key_env", maxTokens = "max_tokens", timeoutSeconds = "timeout_seconds"
-            case maxAttempts = "max_attempts"
+        /// The keys the agent itself reads; all others belong to the provider.
+        static let agentKeys: Set<String> = ["provider", "name", "max_tokens", "temperature", "prices"]
+
+        init(from decoder: any Decoder) throws {
+            if let text = try? decoder.singleValueContainer().decode(String.self) {
+                (provider, name) = try Self.parse(id: text, codingPath: decoder.codingPath)
+                return
+            }
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            let name = try container.decodeIfPresent(String.self, forKey: AnyKey("name"))
+            if let provider = try container.decodeIfPresent(String.self, forKey: AnyKey("provider")) {
+                self.provider = provider
+                self.name = name
+            } else if let name {
+                (provider, self.name) = try Self.parse(id: name, codingPath: decoder.codingPath)
+            } else {
+                throw DecodingError.keyNotFound(AnyKey("provider"), .init(
+                    codingPath: decoder.codingPath, debugDescription: "name the provider: provider: openai, or name: openai:MODEL"))
+            }
+            maxTokens = try container.decodeIfPresent(Int.self, forKey: AnyKey("max_tokens"))
+            temperature = try container.decodeIfPresent(Double.self, forKey: AnyKey("temperature"))
+            prices = try container.decodeIfPresent(PricesSpec.self, forKey: AnyKey("prices"))
+            for key in container.allKeys where !Self.agentKeys.contains(key.stringValue) {
+                options[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+            }
+        }
+
+        /// The provider and model of a `provider:name` id.
+        private static func parse(id text: String, codingPath: [any CodingKey]) throws -> (String, String) {
+            do {
+                let id = try ModelID(parsing: text)
+                return (id.provider, id.name)
+            } catch {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(error)"))
+            }
         }
     }
 
@@ -48,38 +78,25 @@ struct AgentFileSpec: Decodable, Sendable {
         }
     }
 
-    /// A tool: its name alone (`- list_files`) or its name with options (`- read_file: {folder: docs}`).
+    /// A tool: its name alone (`- list_files`) or its name with options (`- read_file: {folder: docs}`),
+    /// which the tool's factory checks.
     struct ToolEntry: Decodable, Sendable {
         var name: String
-        var options: ToolOptions
+        var options: [String: JSONValue]
 
         init(from decoder: any Decoder) throws {
             if let name = try? decoder.singleValueContainer().decode(String.self) {
                 self.name = name
-                options = ToolOptions()
+                options = [:]
                 return
             }
-            let map = try decoder.singleValueContainer().decode([String: ToolOptions].self)
+            let map = try decoder.singleValueContainer().decode([String: [String: JSONValue]?].self)
             guard map.count == 1, let (name, options) = map.first else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a tool is its name, or one name with its options"))
             }
             self.name = name
-            self.options = options
+            self.options = options ?? [:]
         }
-    }
-
-    struct ToolOptions: Decodable, Sendable {
-        var folder: String?
-        var headers: [String: String]?
-        var maxBytes: Int?
-        var timeoutSeconds: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case folder, headers
-            case maxBytes = "max_bytes", timeoutSeconds = "timeout_seconds"
-        }
-
-        init() {}
     }
 
     struct SkillSpec: Decodable, Sendable {
@@ -154,13 +171,11 @@ struct AgentFileSpec: Decodable, Sendable {
     }
 
     /// The keys each mapping may have, by path (`*` for any key, `[]` for sequence items): used
-    /// to name unknown keys (typos) instead of ignoring them.
+    /// to name unknown keys (typos) instead of ignoring them. The provider's keys of `model` and
+    /// each tool's options are checked by their factories.
     static let schema: [String: Set<String>] = [
         "": ["name", "instructions", "model", "max_turns", "tools", "skills", "agents", "budget", "health", "secrets", "allowed_hosts"],
-        "model": ["provider", "name", "base_url", "api_key_env", "script", "max_tokens", "temperature", "streaming", "timeout_seconds",
-                  "max_attempts", "prices"],
         "model.prices": ["input_per_million", "output_per_million"],
-        "tools[].*": ["folder", "headers", "max_bytes", "timeout_seconds"],
         "skills[]": ["name", "description", "file", "content"],
         "budget": ["per_run", "per_day", "tool_weights", "irreversible", "on_exceed", "warn_at"],
         "budget.per_run": ["turns", "tool_calls", "irreversible", "cost"],

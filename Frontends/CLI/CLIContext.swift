@@ -4,46 +4,53 @@ import Foundation
 import Glibc
 #endif
 
-/// Resolves the store and session a command acts on, and remembers the current ones.
+/// Resolves the store and session a command acts on, and remembers the current ones; for the
+/// commands of every target.
 ///
 /// Precedence: the command's flags, then `CAIRN_STORE` / `CAIRN_SESSION`, then
 /// `.cairn/current.json` in the working directory, then the default store `.cairn/store`.
-struct CLIContext {
+public struct CLIContext {
     struct Current: Codable {
         var store: String
         var session: String?
     }
 
-    static let folder = ".cairn"
+    /// The working directory's folder of Cairn state (`.cairn`).
+    public static let folder = ".cairn"
     static var currentPath: String { FileManager.default.currentDirectoryPath + "/" + folder + "/current.json" }
     static var defaultStore: String { "file://" + FileManager.default.currentDirectoryPath + "/" + folder + "/store" }
 
-    let storeURL: String
-    let store: any Store
+    /// The store's URL.
+    public let storeURL: String
+    /// The store, opened through ``CairnCommand/components``.
+    public let store: any Store
     let current: Current?
 
-    /// - Parameter create: whether a missing store may be created (only `cairn start` does).
-    init(storeFlag: String?, create: Bool = false) throws {
+    /// Opens the store named by `storeFlag`, the environment, the current file or the default.
+    /// - Parameter create: whether a missing store may be created.
+    /// - Throws: the store registry's errors (unknown scheme, missing store).
+    public init(storeFlag: String?, create: Bool = false) throws {
         let environment = ProcessInfo.processInfo.environment
         let current = CLIContext.readCurrent()
         let chosen = storeFlag ?? environment["CAIRN_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? current?.store ?? CLIContext.defaultStore
         storeURL = CLIContext.normalize(chosen)
-        store = try CairnCommand.registry.open(storeURL, create: create)
+        store = try CairnCommand.components.stores.open(storeURL, create: create)
         self.current = current
     }
 
     /// `/path` and `relative/path` become `file://` URLs with absolute paths.
-    static func normalize(_ text: String) -> String {
+    public static func normalize(_ text: String) -> String {
         if text.contains("://") { return text }
         let path = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
         return "file://" + (path as NSString).standardizingPath
     }
 
-    var sessions: Sessions { Sessions(store: store) }
+    /// Session operations on the store.
+    public var sessions: Sessions { Sessions(store: store) }
 
     /// The session named by the flag, the environment or the current file.
     /// - Throws: `CairnError.invalidArgument` if none is named or the id is malformed.
-    func session(_ flag: String?) throws -> SessionID {
+    public func session(_ flag: String?) throws -> SessionID {
         let environment = ProcessInfo.processInfo.environment
         let sameStore = current.map { CLIContext.normalize($0.store) == storeURL } ?? false
         guard let text = flag ?? environment["CAIRN_SESSION"].flatMap({ $0.isEmpty ? nil : $0 }) ?? (sameStore ? current?.session : nil) else {
@@ -53,7 +60,7 @@ struct CLIContext {
     }
 
     /// Remembers `session` (and this store) as current in the working directory.
-    func remember(_ session: SessionID) throws {
+    public func remember(_ session: SessionID) throws {
         try FileManager.default.createDirectory(atPath: CLIContext.folder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -72,8 +79,10 @@ struct CLIContext {
 }
 
 /// Parses `KEY=VALUE` arguments.
-enum KeyValues {
-    static func parse(_ pairs: [String], flag: String) throws -> [String: String] {
+public enum KeyValues {
+    /// The pairs as a dictionary.
+    /// - Throws: `CairnError.invalidArgument` naming `flag` and the malformed pair.
+    public static func parse(_ pairs: [String], flag: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for pair in pairs {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {

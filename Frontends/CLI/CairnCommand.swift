@@ -1,48 +1,67 @@
 import ArgumentParser
 import CairnCore
 import Foundation
+import Synchronization
 
-/// The `cairn` command line. The composition executable supplies the store registry; see
-/// ``CairnCommand/main(registry:)``.
+/// The `cairn` command line: the session commands every build has, plus the commands the
+/// composition executable contributes (`run`, `agent`, `serve`, ...), over the components it
+/// registered. See ``CairnCommand/main(components:commands:)``.
 public struct CairnCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "cairn",
-        abstract: "Cairn: durable sessions and handlers on an append-only log.",
-        discussion: "A session is an append-only log of objects. `cairn run` invokes a handler on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them.",
-        subcommands: [
-            StartCommand.self, PushCommand.self, RunCommand.self, LogCommand.self, ForkCommand.self,
-            ListCommand.self, ShowCommand.self, WakeCommand.self, InspectCommand.self, WorkerCommand.self, AgentCommand.self, ServeCommand.self,
-        ]
-    )
+    /// The commands every build has.
+    static let baseCommands: [any ParsableCommand.Type] = [
+        StartCommand.self, PushCommand.self, LogCommand.self, ForkCommand.self, ListCommand.self, ShowCommand.self, WakeCommand.self,
+        InspectCommand.self, ComponentsCommand.self,
+    ]
 
+    /// The commands the composition contributed, set once before parsing.
+    private static let contributed = Mutex<[any ParsableCommand.Type]>([])
+
+    /// The command line's configuration, with the contributed commands.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "cairn",
+            abstract: "Cairn: durable sessions and handlers on an append-only log.",
+            discussion: "A session is an append-only log of objects. A handler is invoked on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them. 'cairn components' lists what this build can assemble.",
+            version: CairnVersion.current,
+            subcommands: baseCommands + contributed.withLock { $0 })
+    }
+
+    /// Creates the root command (ArgumentParser's requirement).
     public init() {}
 
-    /// The registry of store URL schemes for this process.
-    @TaskLocal static var registry = StoreRegistry()
+    /// The components of this process: stores, providers, tools, handler kinds.
+    @TaskLocal public static var components = Components()
 
-    /// The handler kinds `cairn serve` offers beyond its built-in `command` and `rpc`.
-    @TaskLocal static var handlerKinds = HandlerRegistry()
-
-    /// Runs the command line with the stores of `registry` and the handler kinds of `handlers`.
-    public static func main(registry: StoreRegistry, handlers: HandlerRegistry = HandlerRegistry()) async {
-        await $registry.withValue(registry) {
-            await $handlerKinds.withValue(handlers) {
-                await main()
-            }
+    /// Runs the command line with `components`, offering the base commands and `commands`.
+    /// - Parameters:
+    ///   - components: what configuration and flags may name (store URL schemes, providers, ...).
+    ///   - commands: the commands other targets contribute, e.g. `RunCommand.self`.
+    public static func main(components: Components, commands: [any ParsableCommand.Type] = []) async {
+        contributed.withLock { $0 = commands }
+        await $components.withValue(components) {
+            await main()
         }
     }
 }
 
 /// `-b STORE_URL`, shared by every command.
-struct StoreOption: ParsableArguments {
+public struct StoreOption: ParsableArguments {
+    /// The flag's value, if given.
     @Option(name: [.customShort("b"), .customLong("store")], help: ArgumentHelp(
         "The store URL: file:///path (the default, .cairn/store), sqlite:///path/to/cairn.db, memory://, or a plain folder path.",
         valueName: "STORE_URL"))
-    var store: String?
+    public var store: String?
+
+    /// Creates the option group (ArgumentParser's requirement).
+    public init() {}
 }
 
 /// `--session ID`, shared by commands that act on one session.
-struct SessionOption: ParsableArguments {
+public struct SessionOption: ParsableArguments {
+    /// The flag's value, if given.
     @Option(name: .long, help: ArgumentHelp("The session (default: the current one).", valueName: "ID"))
-    var session: String?
+    public var session: String?
+
+    /// Creates the option group (ArgumentParser's requirement).
+    public init() {}
 }

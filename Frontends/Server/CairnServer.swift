@@ -1,5 +1,4 @@
 import CairnCore
-import CairnProcessHandler
 import Foundation
 import Hummingbird
 import Logging
@@ -19,21 +18,23 @@ public final class CairnServer: Sendable {
     public let services: APIServices
     private let application: Application<RouterResponder<BasicRequestContext>>
     private let group: ServiceGroup
-    private let builtins: BuiltinHandlers
-    private let objectServer: ObjectServer
+    private let resources: ComponentResources
 
-    /// Builds the server: checks the security rules, starts the handlers' object server and
-    /// creates the configured handlers.
+    /// Builds the server: checks the security rules and creates the configured handlers through
+    /// the handler kinds of `components`.
     /// - Parameters:
     ///   - store: the store (the configuration's `store` key is the caller's to open).
-    ///   - handlerKinds: handler kinds beyond the built-in `command` and `rpc` (e.g. `agent_file`).
-    ///   - extensions: more routes, e.g. agent runs.
+    ///   - components: the handler kinds entries may name (`command`, `rpc`, `agent_file`, ...).
+    ///   - resources: what the handlers share (an object server, the agent runs); shut down
+    ///     when the server stops. The agent-run routes use its ``AgentRuns``.
+    ///   - extensions: more routes.
     ///   - signals: whether SIGTERM and SIGINT shut the server down gracefully.
     ///   - onListening: called with the host and the bound port once the server listens.
     /// - Throws: ``ServerError/tokenRequired(host:)`` beyond loopback without a token; handler
-    ///   configuration errors; errors starting the object server.
-    public init(configuration: ServerConfiguration, store: any Store, handlerKinds: HandlerRegistry = HandlerRegistry(),
-                extensions: [any ServerExtension] = [], signals: Bool = true, logger: Logger = Logger(label: "cairn.server"),
+    ///   configuration errors (``ComponentError``).
+    public init(configuration: ServerConfiguration, store: any Store, components: Components = Components(),
+                resources: ComponentResources = ComponentResources(), extensions extraExtensions: [any ServerExtension] = [], signals: Bool = true,
+                logger: Logger = Logger(label: "cairn.server"),
                 onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
         if configuration.token == nil, !ServerConfiguration.isLoopback(configuration.host) {
             throw ServerError.tokenRequired(host: configuration.host)
@@ -43,22 +44,19 @@ public final class CairnServer: Sendable {
         let feed = ChangeFeed()
         let observed = ObservedStore(base: store, feed: feed, metrics: metrics)
 
-        let objectServer = try await ObjectServer.start()
-        let builtins = BuiltinHandlers(server: objectServer, logger: logger)
-        var registry = handlerKinds
-        builtins.register(into: &registry)
         var handlers: [String: any Handler] = [:]
+        let extensions: [any ServerExtension]
         do {
             for spec in configuration.handlers {
-                handlers[spec.agent] = try await registry.make(spec)
+                handlers[spec.agent] = try await components.make(.handler, spec.kind,
+                                                                 HandlerConfiguration(spec: spec, resources: resources, components: components))
             }
+            extensions = [try await AgentRuns.shared(in: resources)] + extraExtensions
         } catch {
-            await builtins.shutdown()
-            await objectServer.shutdown()
+            await resources.shutdown()
             throw error
         }
-        self.objectServer = objectServer
-        self.builtins = builtins
+        self.resources = resources
 
         let agents = AgentHandlers(handlers: handlers, metrics: metrics)
         let runtime = Runtime(
@@ -109,18 +107,15 @@ public final class CairnServer: Sendable {
         do {
             try await group.run()
         } catch {
-            await builtins.shutdown()
-            await objectServer.shutdown()
+            await resources.shutdown()
             throw error
         }
-        await builtins.shutdown()
-        await objectServer.shutdown()
+        await resources.shutdown()
     }
 
-    /// Stops the handlers and the object server of a server that is not going to ``run()``.
+    /// Stops the handlers (and what they share) of a server that is not going to ``run()``.
     public func close() async {
-        await builtins.shutdown()
-        await objectServer.shutdown()
+        await resources.shutdown()
     }
 
     /// Starts a graceful shutdown, as SIGTERM does.

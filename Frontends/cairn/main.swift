@@ -1,12 +1,22 @@
+import CairnAgentFile
+import CairnAnthropic
 import CairnCLI
 import CairnCore
 import CairnFileStore
+import CairnFileTools
+import CairnHTTPTools
+import CairnOpenAI
+import CairnProcessCommands
+import CairnProcessHandler
 import CairnS3Store
 import CairnSQLiteStore
+import CairnServer
 import Foundation
 import Logging
 
-// The composition executable: choose the adapters this build offers and hand them to the CLI.
+// The reference composition: every adapter this repository ships, and every command. This is
+// the one place the `cairn` binary is assembled; a deployment composes its own the same way
+// (Examples/third-party-adapter, Frontends/cairn-embedded).
 let level = ProcessInfo.processInfo.environment["CAIRN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
@@ -14,9 +24,17 @@ LoggingSystem.bootstrap { label in
     return handler
 }
 
-var registry = StoreRegistry()
-registry.register(scheme: "file") { url, create in try FileStore(url: url, create: create) }
-registry.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
-registry.register(scheme: "s3") { url, create in try S3Store(url: url, create: create) }
-registry.registerPools(scheme: "sqlite") { url in try SQLiteWorkPool(url: url) }
-await CairnCommand.main(registry: registry)
+var components = Components()
+FileStore.register(in: &components)
+SQLiteStore.register(in: &components)
+S3Store.register(in: &components)
+OpenAIProvider.register(in: &components)
+AnthropicProvider.register(in: &components)
+FileToolComponents.register(in: &components)
+HTTPToolComponents.register(in: &components)
+ProcessHandlerKinds.register(in: &components)
+AgentFileHandlerKind.register(in: &components)
+
+await CairnCommand.main(
+    components: components,
+    commands: ProcessCommands.commands + AgentFileCommands.commands + ServerCommands.commands)

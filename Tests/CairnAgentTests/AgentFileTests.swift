@@ -1,6 +1,8 @@
 @testable import CairnAgentFile
+import CairnAnthropic
 import CairnCore
 import CairnFileStore
+import CairnOpenAI
 import CairnTestSupport
 import Foundation
 import Testing
@@ -23,7 +25,7 @@ struct AgentFileTests {
           "usage": {"inputTokens": 120, "outputTokens": 5}, "stop": "end_turn"}]
         """
 
-    @Test func aFullFileBuildsTheAgentItDescribes() throws {
+    @Test func aFullFileBuildsTheAgentItDescribes() async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
         try Self.write([
@@ -56,9 +58,9 @@ struct AgentFileTests {
             "helper.yaml": "name: helper\nmodel: {provider: scripted, script: turns.json}\n",
             "turns.json": Self.script, "docs/notes.txt": "hello", "skills/long.md": "Long skill.",
         ], in: folder.path)
-        let options = AgentFileOptions(allowedHosts: try HostAllowlist(["api.example.com"]), ledgerFolder: folder.path + "/usage",
+        let options = AgentFileOptions(components: referenceComponents(), allowedHosts: try HostAllowlist(["api.example.com"]), ledgerFolder: folder.path + "/usage",
                                        environment: ["TEST_TOKEN": "secret-token-value"])
-        let agent = try AgentFile.load(folder.path + "/agent.yaml", options: options)
+        let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: options)
         #expect(agent.name == "assistant" && agent.maxTurns == 5 && agent.instructions == "Answer from the notes.")
         #expect(agent.tools.map(\.spec.name) == ["read_file", "list_files", "http_get"])
         #expect(agent.skills.map(\.name) == ["style", "long"] && agent.subAgents.map(\.name) == ["helper", "inline"])
@@ -72,7 +74,11 @@ struct AgentFileTests {
     @Test(arguments: [
         ("name: a\nmodel: {provider: scripted, script: t.json}\nbudgett: {}\n", "unknown key 'budgett' in the top level"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\nbudget: {per_run: {turn: 3}}\n", "unknown key 'turn' in budget.per_run"),
-        ("name: a\nmodel: {provider: gemini, name: x}\n", "model.provider 'gemini' is not one of openai, anthropic, scripted"),
+        ("name: a\nmodel: {provider: gemini, name: x}\n", "model.provider: unknown model provider 'gemini'; this build has: anthropic, openai, scripted"),
+        ("name: a\nmodel: gemini:pro\n", "unknown model provider 'gemini'"),
+        ("name: a\nmodel: {name: no-provider-here}\n", "is not a model id of the form provider:name"),
+        ("name: a\nmodel: {provider: openai, name: m, colour: red}\n", "model: unknown key 'colour'; known: api_key_env, base_url, max_attempts, streaming, timeout_seconds"),
+        ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{list_files: {folder: ., depth: 3}}]\n", "tools[0].list_files: unknown key 'depth'; known: folder"),
         ("name: a\nmodel: {provider: openai, name: m, api_key_env: UNSET_KEY_FOR_TEST}\n", "UNSET_KEY_FOR_TEST, which is not set"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [shell]\n", "unknown tool 'shell'"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [read_file]\n", "read_file needs a folder"),
@@ -80,15 +86,15 @@ struct AgentFileTests {
         ("name: a\nmodel: {provider: scripted, script: t.json}\nbudget: {per_run: {turns: many}}\n", "budget.per_run.turns"),
         ("model: {provider: scripted, script: t.json}\n", "missing key 'name'"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\nsecrets: {K: {env: UNSET_SECRET_FOR_TEST}}\n", "UNSET_SECRET_FOR_TEST, which is not set"),
-        ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{http_get: {headers: {A: \"${secret:NOPE}\"}}}]\n", "${secret:NOPE}, which is not in secrets"),
+        ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{http_get: {headers: {A: \"${secret:NOPE}\"}}}]\n", "tools[0].http_get: headers use ${secret:NOPE}, which is not in the agent's secrets"),
         ("- just a list\n", "must be a YAML mapping"),
     ])
-    func badFilesAreRefusedWithTheirProblemNamed(_ text: String, _ expected: String) throws {
+    func badFilesAreRefusedWithTheirProblemNamed(_ text: String, _ expected: String) async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
         try Self.write(["agent.yaml": text, "t.json": "[]"], in: folder.path)
         do {
-            _ = try AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(environment: [:]))
+            _ = try await AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), environment: [:]))
             Issue.record("accepted: \(text)")
         } catch {
             #expect("\(error)".contains(expected), "\(error)")
@@ -98,6 +104,41 @@ struct AgentFileTests {
 
     /// A secret read by a real tool from a real file ends up nowhere in a real file store: not
     /// in the entries, not in the bodies read back, not in the raw bytes on disk.
+    @Test func modelIDsAndTheProvidersEnvironmentConventions() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        try Self.write(["a.yaml": "name: a\nmodel: openai:gpt-4o-mini\n", "b.yaml": "name: b\nmodel: {name: 'anthropic:claude-x', max_tokens: 100}\n"], in: folder.path)
+        let environment = ["OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-env"]
+        let a = try await AgentFile.load(folder.path + "/a.yaml", options: AgentFileOptions(components: referenceComponents(), environment: environment))
+        #expect(a.model == "gpt-4o-mini")
+        let openai = try #require(a.provider as? OpenAIProvider)
+        #expect(openai.configuration.baseURL == "http://127.0.0.1:9/v1" && openai.configuration.apiKey == "sk-env")
+        #expect(a.redact("the key sk-env leaked") == "the key [REDACTED] leaked")
+        let b = try await AgentFile.load(folder.path + "/b.yaml", options: AgentFileOptions(components: referenceComponents(), environment: [:]))
+        #expect(b.model == "claude-x" && b.maxTokens == 100 && b.provider is AnthropicProvider)
+    }
+
+    @Test func providersAndToolsOfOtherTargetsAreResolvedThroughTheRegistry() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        try Self.write(["agent.yaml": "name: a\nmodel: {provider: echo, name: e1, loud: true}\ntools: [{clock: {zone: UTC}}]\n"], in: folder.path)
+        var components = Components()
+        components.register(.modelProvider, "echo") { configuration in
+            try configuration.options.allowing(["loud"])
+            let turn = ModelTurn(message: ChatMessage(role: .assistant, text: try configuration.options.bool("loud") == true ? "HI" : "hi"), usage: Usage(), stop: .endTurn)
+            return ConfiguredModel(provider: ScriptedProvider([turn]), model: configuration.model ?? "echo")
+        }
+        components.register(.tool, "clock") { configuration in
+            let zone = try configuration.options.requiredString("zone")
+            return [ClosureTool(name: "clock", description: "the time in \(zone)") { _ in "12:00 \(zone)" }]
+        }
+        let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(components: components))
+        #expect(agent.model == "e1" && agent.tools.map(\.spec.name) == ["clock"])
+        let turn = try await ModelTurn.collect(agent.provider.stream(ModelRequest(model: agent.model, instructions: "", messages: [])))
+        #expect(turn.message.text == "HI")
+        #expect(try await agent.tools[0].invoke(.object([:])) == "12:00 UTC")
+    }
+
     @Test func aSecretInAToolResultNeverReachesTheStore() async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
@@ -111,7 +152,7 @@ struct AgentFileTests {
                 """,
             "turns.json": Self.script, "docs/notes.txt": "the key is \(secret) and more",
         ], in: folder.path)
-        let agent = try AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(environment: ["PLANTED_KEY": secret]))
+        let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), environment: ["PLANTED_KEY": secret]))
         let store = try FileStore(url: try #require(URL(string: "file://\(folder.path)/store")), create: true)
         let sessions = Sessions(store: store)
         let session = try await sessions.create(agent: agent.name, source: "test")

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnTestSupport
-import CairnTools
+import CairnFileTools
+import CairnHTTPTools
 import Foundation
 import Testing
 

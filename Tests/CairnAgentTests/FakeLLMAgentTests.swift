@@ -20,7 +20,7 @@ struct FakeLLMAgentTests {
         defer { folder.cleanup() }
         try yaml.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
         let events = Events()
-        let agent = try AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(observer: { events.append($1) }))
+        let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), observer: { events.append($1) }))
         let store = MemoryStore()
         let sessions = Sessions(store: store)
         let session = try await sessions.create(agent: agent.name, source: "test")

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnProcessHandler
 import CairnServer
 import Testing
 
@@ -61,10 +62,31 @@ struct ConfigurationTests {
     }
 
     @Test func unknownHandlerKindsAreRefusedByTheRegistry() async {
-        let registry = HandlerRegistry()
-        await #expect(throws: CairnError.self) {
-            _ = try await registry.make(HandlerSpec(agent: "a", kind: "agent_file", value: .string("x"), baseDirectory: "/"))
+        let components = Components()
+        let spec = HandlerSpec(agent: "a", kind: "agent_file", value: .string("x"), baseDirectory: "/")
+        await #expect(throws: ComponentError.unknown(seam: "handler kind", name: "agent_file", known: [])) {
+            _ = try await components.make(.handler, "agent_file", HandlerConfiguration(spec: spec, resources: ComponentResources(), components: components))
         }
+    }
+
+    @Test func processHandlerEntriesAreCheckedByTheirFactory() async throws {
+        var components = Components()
+        ProcessHandlerKinds.register(in: &components)
+        func message(_ kind: String, _ value: JSONValue, _ options: [String: JSONValue] = [:]) async -> String {
+            let resources = ComponentResources()
+            defer { Task { await resources.shutdown() } }
+            let spec = HandlerSpec(agent: "echo", kind: kind, value: value, options: options, baseDirectory: "/")
+            do {
+                _ = try await components.make(.handler, kind, HandlerConfiguration(spec: spec, resources: resources, components: components))
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(await message("command", .array([])).contains("handlers.echo: command must be a command"))
+        #expect(await message("rpc", .string("python3 x.py"), ["colour": .string("red")]).contains("handlers.echo: unknown key 'colour'; known: cwd, env, timeout"))
+        #expect(await message("command", .string("python3 x.py"), ["timeout": .number(-1)]).contains("handlers.echo: timeout must be a positive number"))
+        #expect(await message("command", .string("no-such-binary-anywhere")).contains("was not found"))
     }
 
     @Test func onlyLoopbackMayGoWithoutAToken() {

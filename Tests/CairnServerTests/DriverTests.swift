@@ -25,15 +25,15 @@ struct DriverTests {
     /// A server whose `default` handler is an in-process closure, registered as a handler kind
     /// through the same seam a composition executable uses for its own kinds.
     func server(store: any Store, concurrency: Int, handler: @escaping @Sendable (Invocation) async throws -> [HandlerOutput]) async throws -> CairnServer {
-        var kinds = HandlerRegistry()
-        kinds.register(kind: "inline") { _ in ClosureHandler(handler) }
+        var components = Components()
+        components.register(.handler, "inline") { _ in ClosureHandler(handler) }
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.concurrency = concurrency
         configuration.maxInvocations = 100_000
         configuration.pollInterval = .milliseconds(50)
         configuration.handlers = [HandlerSpec(agent: "default", kind: "inline", value: .null, baseDirectory: "/")]
-        return try await CairnServer(configuration: configuration, store: store, handlerKinds: kinds, signals: false)
+        return try await CairnServer(configuration: configuration, store: store, components: components, signals: false)
     }
 
     @Test func aSessionThatNeverPausesDoesNotStarveANewOne() async throws {

@@ -17,7 +17,7 @@ struct RouteDocumentationTests {
     @Test func everyRegisteredRouteIsInTheOpenAPIDocumentAndViceVersa() async throws {
         var configuration = ServerConfiguration()
         configuration.port = 0
-        let server = try await CairnServer(configuration: configuration, store: MemoryStore(), extensions: [AgentRuns()], signals: false)
+        let server = try await CairnServer(configuration: configuration, store: MemoryStore(), signals: false)
         defer { Task { await server.close() } }
         let registered = Set(server.routes.map(\.description))
         #expect(registered.count == server.routes.count, "a route is registered twice")

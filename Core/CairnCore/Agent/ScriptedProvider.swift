@@ -62,3 +62,19 @@ public final class ScriptedProvider: ModelProvider {
         }
     }
 }
+
+extension ScriptedProvider {
+    /// The factory of the `scripted` model provider: `script` names a JSON file of model turns
+    /// (relative to the configuration file), answered by conversation.
+    /// - Throws: ``ComponentError`` when `script` is missing or the file is not a list of turns.
+    @Sendable static func configured(_ configuration: ProviderConfiguration) throws -> ConfiguredModel {
+        let options = configuration.options
+        try options.allowing(["script"])
+        let script = try options.requiredString("script", hint: "a JSON file of turns, for the scripted provider")
+        do {
+            return ConfiguredModel(provider: try ScriptedProvider(file: options.resolve(path: script)), model: configuration.model ?? "scripted")
+        } catch {
+            throw options.invalid("\(error)")
+        }
+    }
+}

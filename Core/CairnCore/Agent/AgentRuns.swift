@@ -15,11 +15,11 @@ public enum AgentRunEvent: Sendable {
     case keepAlive
 }
 
-/// The agents `cairn serve` runs in process, and the live side of their runs: each session's
-/// subscribers, and the cancellation of a run in flight.
+/// The agents an assembly runs in process, and the live side of their runs: each session's
+/// subscribers, and the cancellation of a run in flight. Transport-neutral: frontends (the HTTP
+/// agent-run routes) subscribe and cancel; handler kinds (`agent_file`) register agents.
 ///
-/// Register agents with ``handler(for:agent:)`` (the `agent_file` handler kind does) and add the
-/// routes by passing this object as a server extension.
+/// One instance per assembly, shared through ``ComponentResources`` under ``resourceKey``.
 public final class AgentRuns: Sendable {
     /// A subscriber, and the shortest log an invocation must have seen for its `done` to count
     /// (so a client that pushed a message is not ended by the invocation before it).
@@ -41,6 +41,14 @@ public final class AgentRuns: Sendable {
     /// Creates an empty set of agents.
     public init() {}
 
+    /// The key of the assembly's instance in ``ComponentResources``.
+    public static let resourceKey = "cairn.agent-runs"
+
+    /// The instance of `resources`, created on first use.
+    public static func shared(in resources: ComponentResources) async throws -> AgentRuns {
+        try await resources.shared(resourceKey) { AgentRuns() }
+    }
+
     /// A handler running `definition` for the sessions of `agent`, publishing its events here.
     public func handler(for definition: AgentDefinition, agent: String) -> any Handler {
         var observed = definition
@@ -50,15 +58,15 @@ public final class AgentRuns: Sendable {
     }
 
     /// The agent registered for `agent`, if any.
-    func definition(of agent: String) -> AgentDefinition? { state.withLock { $0.agents[agent] } }
+    public func definition(of agent: String) -> AgentDefinition? { state.withLock { $0.agents[agent] } }
 
     /// The names of the registered agents, sorted.
-    var agentNames: [String] { state.withLock { $0.agents.keys.sorted() } }
+    public var agentNames: [String] { state.withLock { $0.agents.keys.sorted() } }
 
     /// Subscribes to `session`'s events until a `done` of an invocation that saw at least
     /// `minimumSnapshot` entries (the stream then ends); call ``unsubscribe(_:_:)`` if it is
     /// abandoned earlier. At most 4096 events wait for a slow reader; older ones are dropped.
-    func subscribe(_ session: SessionID, minimumSnapshot: Int = 0) -> (UUID, AsyncStream<AgentRunEvent>) {
+    public func subscribe(_ session: SessionID, minimumSnapshot: Int = 0) -> (UUID, AsyncStream<AgentRunEvent>) {
         let (stream, continuation) = AsyncStream<AgentRunEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let id = UUID()
         state.withLock { $0.subscribers[session, default: [:]][id] = Subscriber(continuation: continuation, minimumSnapshot: minimumSnapshot) }
@@ -66,12 +74,12 @@ public final class AgentRuns: Sendable {
     }
 
     /// Raises the snapshot a subscriber's `done` needs (once its push has a sequence number).
-    func expect(_ session: SessionID, _ id: UUID, snapshotAbove seq: Int) {
+    public func expect(_ session: SessionID, _ id: UUID, snapshotAbove seq: Int) {
         state.withLock { $0.subscribers[session]?[id]?.minimumSnapshot = seq + 1 }
     }
 
     /// Ends a subscription.
-    func unsubscribe(_ session: SessionID, _ id: UUID) {
+    public func unsubscribe(_ session: SessionID, _ id: UUID) {
         let subscriber = state.withLock { state -> Subscriber? in
             defer { if state.subscribers[session]?.isEmpty == true { state.subscribers[session] = nil } }
             return state.subscribers[session]?.removeValue(forKey: id)
@@ -80,7 +88,7 @@ public final class AgentRuns: Sendable {
     }
 
     /// Sends a keep-alive to one subscriber.
-    func keepAlive(_ session: SessionID, _ id: UUID) {
+    public func keepAlive(_ session: SessionID, _ id: UUID) {
         _ = state.withLock { $0.subscribers[session]?[id] }?.continuation.yield(.keepAlive)
     }
 
@@ -128,7 +136,7 @@ public final class AgentRuns: Sendable {
     }
 
     /// Cancels the run of `session` in flight; false if there is none.
-    func cancel(_ session: SessionID) -> Bool {
+    public func cancel(_ session: SessionID) -> Bool {
         guard let continuation = state.withLock({ $0.running[session] }) else { return false }
         continuation.yield()
         return true

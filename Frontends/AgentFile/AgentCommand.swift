@@ -1,8 +1,14 @@
 import ArgumentParser
-import CairnAgentFile
+import CairnCLI
 import CairnCore
 import Foundation
 import Synchronization
+
+/// The commands this target contributes to `cairn`: `agent` (run, send, resume, continue).
+public enum AgentFileCommands {
+    /// `agent`.
+    public static let commands: [any ParsableCommand.Type] = [AgentCommand.self]
+}
 
 /// `cairn agent`: run agents defined in YAML files, in sessions.
 struct AgentCommand: AsyncParsableCommand {
@@ -26,7 +32,7 @@ struct AgentRunOptions: ParsableArguments {
         let fromEnvironment = (ProcessInfo.processInfo.environment["CAIRN_ALLOWED_HOSTS"] ?? "").split(separator: ",").map(String.init)
         let hosts = try HostAllowlist((allowHosts + fromEnvironment).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
         let ledger = FileManager.default.currentDirectoryPath + "/" + CLIContext.folder + "/usage"
-        return AgentFileOptions(allowedHosts: hosts, ledgerFolder: ledger, observer: { printer.show($1) })
+        return AgentFileOptions(components: CairnCommand.components, allowedHosts: hosts, ledgerFolder: ledger, observer: { printer.show($1) })
     }
 }
 
@@ -80,9 +86,9 @@ enum AgentSessionDriver {
     static let fileKey = "cairn.agent_file"
 
     /// Loads the agent of `agentFile` with a printer of its events, as `options` ask.
-    static func load(_ agentFile: String, options: AgentRunOptions) throws -> (AgentDefinition, AgentPrinter) {
+    static func load(_ agentFile: String, options: AgentRunOptions) async throws -> (AgentDefinition, AgentPrinter) {
         let printer = AgentPrinter(json: options.events)
-        return (try AgentFile.load(agentFile, options: try options.fileOptions(printer: printer)), printer)
+        return (try await AgentFile.load(agentFile, options: try options.fileOptions(printer: printer)), printer)
     }
 
     static func drive(_ context: CLIContext, session: SessionID, agent: AgentDefinition, printer: AgentPrinter) async throws {
@@ -132,7 +138,7 @@ struct AgentRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
-        let (agent, printer) = try AgentSessionDriver.load(path, options: options)
+        let (agent, printer) = try await AgentSessionDriver.load(path, options: options)
         let context = try CLIContext(storeFlag: storeOption.store, create: true)
         var metadata = try KeyValues.parse(meta, flag: "--meta")
         metadata[AgentSessionDriver.fileKey] = path
@@ -166,7 +172,7 @@ struct AgentSessionOptions: ParsableArguments {
                 throw CairnError.invalidArgument("session \(session) is not paused by governance (it is \(status)); nothing to resume")
             }
         }
-        let (agent, printer) = try AgentSessionDriver.load(file, options: run)
+        let (agent, printer) = try await AgentSessionDriver.load(file, options: run)
         if let text {
             let object = try AgentSessionDriver.object(text, name: name, agent: agent)
             _ = try await context.sessions.push(object.body, header: object.header, to: session, source: "cli")

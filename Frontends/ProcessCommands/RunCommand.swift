@@ -1,12 +1,19 @@
 import ArgumentParser
+import CairnCLI
 import CairnCore
 import CairnProcessHandler
-import Dispatch
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The commands this target contributes to `cairn`: `run` and `worker`, which drive sessions
+/// with handler processes.
+public enum ProcessCommands {
+    /// `run` and `worker`.
+    public static let commands: [any ParsableCommand.Type] = [RunCommand.self, WorkerCommand.self]
+}
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,25 +70,5 @@ struct RunCommand: AsyncParsableCommand {
             }
             await server.shutdown()
         }
-    }
-}
-
-/// Waits for SIGINT or SIGTERM.
-enum Signals {
-    static func waitForTermination() async {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        await withTaskCancellationHandler {
-            for await _ in stream { break }
-        } onCancel: {
-            continuation.finish()
-        }
-        sources.forEach { $0.cancel() }
     }
 }

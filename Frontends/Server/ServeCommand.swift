@@ -1,8 +1,14 @@
 import ArgumentParser
+import CairnCLI
 import CairnCore
-import CairnServer
 import Foundation
 import Logging
+
+/// The commands this target contributes to `cairn`: `serve`.
+public enum ServerCommands {
+    /// `serve`.
+    public static let commands: [any ParsableCommand.Type] = [ServeCommand.self]
+}
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,16 +28,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one (overrides the configuration).") var port: Int?
 
     func run() async throws {
-        var kinds = CairnCommand.handlerKinds
-        let runs = AgentRuns()
-        AgentFileHandlers.register(into: &kinds, runs: runs)
-        let server = try await makeServer(kinds: kinds, extensions: [runs])
+        let server = try await makeServer(components: CairnCommand.components)
         try await server.run()
     }
 
-    private func makeServer(kinds: HandlerRegistry, extensions: [any ServerExtension]) async throws -> CairnServer {
+    private func makeServer(components: Components) async throws -> CairnServer {
         var configuration = ServerConfiguration()
-        let known = Set(kinds.kinds).union(["command", "rpc"])
+        let known = Set(components.names(.handler))
         if let config {
             let path = CLIContext.normalize(config).replacingOccurrences(of: "file://", with: "")
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -47,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let context = try CLIContext(storeFlag: storeOption.store ?? configuration.store, create: true)
         let logger = Logger(label: "cairn.serve")
-        return try await CairnServer(configuration: configuration, store: context.store, handlerKinds: kinds, extensions: extensions, logger: logger) { host, port in
+        return try await CairnServer(configuration: configuration, store: context.store, components: components, logger: logger) { host, port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnCLI
 import CairnCore
 import CairnProcessHandler
 import Foundation
@@ -37,7 +38,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard let poolsURL = poolDB ?? (context.storeURL.hasPrefix("sqlite:") ? context.storeURL : nil), poolsURL.hasPrefix("sqlite:") else {
             throw CairnError.invalidArgument("work pools need a SQLite database: use a sqlite:// store or pass --pool-db sqlite:///path/to/pools.db")
         }
-        let pools = try CairnCommand.registry.openPools(poolsURL)
+        let pools = try CairnCommand.components.stores.openPools(poolsURL)
         let server = try await ObjectServer.start()
         let handler = try ProcessHandler(
             command: command, server: server, timeout: .milliseconds(Int(timeout * 1000)),
@@ -45,9 +46,10 @@ struct WorkerCommand: AsyncParsableCommand {
         let runtime = Runtime(store: context.store, handler: handler, options: RuntimeOptions(maxInvocations: maxInvocations, source: "runtime"))
         let id = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let worker = PoolWorker(runtime: runtime, pools: pools, options: PoolWorker.Options(pool: pool, workerID: id, lease: lease, maxAttempts: maxAttempts))
+        let untilIdle = once
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                let completed = try await worker.run(untilIdle: once)
+                let completed = try await worker.run(untilIdle: untilIdle)
                 FileHandle.standardError.write(Data("worker \(id): \(completed) item(s) done\n".utf8))
             }
             group.addTask { await Signals.waitForTermination() }

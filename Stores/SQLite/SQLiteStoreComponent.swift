@@ -1,0 +1,11 @@
+import CairnCore
+import Foundation
+
+extension SQLiteStore {
+    /// Registers the `sqlite://` store scheme and its work pools (`sqlite:///var/cairn/cairn.db`)
+    /// in `components`.
+    public static func register(in components: inout Components) {
+        components.stores.register(scheme: "sqlite") { url, create in try SQLiteStore(url: url, create: create) }
+        components.stores.registerPools(scheme: "sqlite") { url in try SQLiteWorkPool(url: url) }
+    }
+}
