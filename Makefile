@@ -6,19 +6,32 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev libyaml-dev libcurl4-openssl-dev
 PYTHON_PACKAGES := pugmark==0.16.7 pytest moto[server]==5.2.1 fakellm==0.3.5
 
-.PHONY: run test bench build system-deps python-deps clean
+.PHONY: run test bench build lint format system-deps python-deps clean
+
+# The Swift sources under version control (never the packages' checkouts in a .build folder).
+SWIFT_SOURCES = $(shell git ls-files '*.swift')
 
 ## make run: the main job — a session driven by an example handler, killed, resumed; offline, file store.
 run: system-deps build
 	bash Examples/demo/run-demo.sh
 
-## make test: the whole suite — Swift tests (stores, runtime, process handler, SIGKILL crash tests)
-## and the end-to-end tests with the real pugmark Python SDK.
-test: system-deps python-deps build
+## make test: the whole suite — format lint, Swift tests (stores, runtime, process handler, SIGKILL
+## crash tests, conformance kits), the end-to-end tests with the real pugmark Python SDK, and the
+## third-party adapter package of Examples/third-party-adapter.
+test: system-deps python-deps lint build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	CAIRN_BIN=$(CURDIR)/.build/debug/cairn ECHO_HANDLER_BIN=$(CURDIR)/.build/debug/echo-handler \
 		$(PYTHON) -m pytest -q Tests/e2e
+	bash Examples/third-party-adapter/check.sh
+
+## make lint: swift format's checks with the repository's .swift-format (what `make test` runs first).
+lint:
+	$(SWIFT) format lint --strict --parallel $(SWIFT_SOURCES)
+
+## make format: rewrite the sources as swift format would.
+format:
+	$(SWIFT) format --in-place --parallel $(SWIFT_SOURCES)
 
 ## make bench: release-mode benchmarks (stores, replay, process handler overhead).
 bench: system-deps python-deps

@@ -1,0 +1,29 @@
+import CairnAgentFile     // agent files and the `agent` command (run, send, resume, continue)
+import CairnCLI           // the session commands every build has: start, push, log, fork, ls, show, ...
+import CairnCore          // Components, the registry of everything configuration can name
+import Foundation
+import Logging
+import MyAdapters         // this package's store, model provider and tool
+
+// my-cairn: Cairn's command line with this package's adapters, composed as any deployment
+// composes its own `cairn`:
+//
+//   1. start from `Components()` (memory:// and the scripted provider are always there);
+//   2. let each adapter register itself: here the notebook:// store, the keyword provider and
+//      the word_count tool (Cairn's own file://, sqlite://, openai, ... would be one line each);
+//   3. hand the registry and the commands you want to `CairnCommand.main`.
+//
+// Nothing else is linked: no HTTP stack, no other store. `my-cairn components` lists the result.
+
+// Log to stderr, warnings and up unless CAIRN_LOG_LEVEL says otherwise (as Cairn's binaries do).
+let level = ProcessInfo.processInfo.environment["CAIRN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = level
+    return handler
+}
+
+var components = Components()
+MyAdapters.register(in: &components)
+
+await CairnCommand.main(components: components, commands: AgentFileCommands.commands)
