@@ -11,7 +11,7 @@ public struct CairnCommand: AsyncParsableCommand {
         discussion: "A session is an append-only log of objects. `cairn run` invokes a handler on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them.",
         subcommands: [
             StartCommand.self, PushCommand.self, RunCommand.self, LogCommand.self, ForkCommand.self,
-            ListCommand.self, ShowCommand.self, WakeCommand.self, InspectCommand.self, WorkerCommand.self, AgentCommand.self, ServeCommand.self,
+            ListCommand.self, ShowCommand.self, WakeCommand.self, InspectCommand.self, ExportCommand.self, WorkerCommand.self, AgentCommand.self, ServeCommand.self,
         ]
     )
 
