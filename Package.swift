@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "CairnCore", targets: ["CairnCore"]),
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
+        .library(name: "CairnTesting", targets: ["CairnTesting"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
         .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
         .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
@@ -48,6 +49,12 @@ let package = Package(
             name: "CairnStoreConformance",
             dependencies: ["CairnCore"],
             path: "Core/CairnStoreConformance"
+        ),
+        // The workflow test kit: replay a workflow's code against recorded session histories.
+        .target(
+            name: "CairnTesting",
+            dependencies: ["CairnCore"],
+            path: "Core/CairnTesting"
         ),
 
         // Compression: libzstd through a system-library target and a small Swift wrapper.
@@ -223,6 +230,11 @@ let package = Package(
             name: "CairnCoreTests",
             dependencies: ["CairnCore", "CairnStoreConformance"],
             path: "Tests/CairnCoreTests"
+        ),
+        .testTarget(
+            name: "CairnTestingTests",
+            dependencies: ["CairnTesting", "CairnCore", "CairnFileStore", "CairnTestSupport"],
+            path: "Tests/CairnTestingTests"
         ),
         .testTarget(
             name: "CairnFileStoreTests",
