@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CairnCore", targets: ["CairnCore"]),
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
         .library(name: "CairnToolConformance", targets: ["CairnToolConformance"]),
+        .library(name: "CairnTesting", targets: ["CairnTesting"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
         .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
         .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
@@ -53,6 +54,12 @@ let package = Package(
             name: "CairnStoreConformance",
             dependencies: ["CairnCore"],
             path: "Core/CairnStoreConformance"
+        ),
+        // The workflow test kit: replay a workflow's code against recorded session histories.
+        .target(
+            name: "CairnTesting",
+            dependencies: ["CairnCore"],
+            path: "Core/CairnTesting"
         ),
 
         // The tool conformance kit: any tool runs it against itself.
@@ -259,6 +266,11 @@ let package = Package(
             name: "CairnCoreTests",
             dependencies: ["CairnCore", "CairnStoreConformance"],
             path: "Tests/CairnCoreTests"
+        ),
+        .testTarget(
+            name: "CairnTestingTests",
+            dependencies: ["CairnTesting", "CairnCore", "CairnFileStore", "CairnTestSupport"],
+            path: "Tests/CairnTestingTests"
         ),
         .testTarget(
             name: "CairnFileStoreTests",

@@ -10,7 +10,7 @@ public struct CairnCommand: AsyncParsableCommand {
     /// The commands every build has.
     static let baseCommands: [any ParsableCommand.Type] = [
         StartCommand.self, PushCommand.self, LogCommand.self, ForkCommand.self, ListCommand.self, ShowCommand.self, WakeCommand.self,
-        InspectCommand.self, ComponentsCommand.self,
+        InspectCommand.self, ExportCommand.self, ComponentsCommand.self,
     ]
 
     /// The commands the composition contributed, set once before parsing.

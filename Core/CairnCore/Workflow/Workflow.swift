@@ -63,17 +63,14 @@ public struct WorkflowHandler<W: Workflow>: Handler {
         do {
             input = try StepJSON.decode(W.Input.self, from: try await store.body(of: inputEntry))
         } catch {
-            throw HandlerFailure(ErrorReport(message: "the workflow input (entry #\(inputEntry.seq)) does not decode as \(W.Input.self): \(error)",
-                                             kind: "workflow-failed", snapshot: invocation.snapshot))
+            throw HandlerFailure(ErrorReport(message: Self.inputFailure(inputEntry, error), kind: "workflow-failed", snapshot: invocation.snapshot))
         }
         let history = WorkflowHistory(entries: invocation.entries, blobs: store)
         do {
             let patches = try await Self.patches(of: workflow, history: history, journal: journal, store: store, clock: clock)
             let context = WorkflowContext(journal: journal, history: history, clock: clock, store: store, patches: patches)
             let output = try await workflow.run(context, input)
-            if let (position, entry) = history.firstUnconsumed() {
-                throw NondeterminismError(position: position, recorded: "\(entry.header.metadata["kind"] ?? "step") '\(entry.header.name)'", asked: nil)
-            }
+            try Self.checkNothingSkipped(history)
             let result = HandlerOutput(header: ObjectHeader(contentType: ContentTypes.json, name: "result"), body: .data(try StepJSON.encode(output)))
             return [result, .finish("workflow completed")]
         } catch let suspension as WorkflowSuspension {
@@ -94,7 +91,22 @@ public struct WorkflowHandler<W: Workflow>: Handler {
             // The store failed while journaling: not the workflow's failure; the runtime reports it.
             throw error
         } catch {
-            throw HandlerFailure(ErrorReport(message: "workflow failed: \(error)", kind: "workflow-failed", snapshot: invocation.snapshot))
+            throw HandlerFailure(ErrorReport(message: Self.failure(error), kind: "workflow-failed", snapshot: invocation.snapshot))
+        }
+    }
+
+    /// The message of a run that failed with `error` (an `error` entry of kind `workflow-failed`).
+    static func failure(_ error: any Error) -> String { "workflow failed: \(error)" }
+
+    /// The message of an input that does not decode.
+    static func inputFailure(_ entry: Entry, _ error: any Error) -> String {
+        "the workflow input (entry #\(entry.seq)) does not decode as \(W.Input.self): \(error)"
+    }
+
+    /// After `run` returned: a recorded position it never asked for is a nondeterminism.
+    static func checkNothingSkipped(_ history: WorkflowHistory) throws {
+        if let (position, entry) = history.firstUnconsumed() {
+            throw NondeterminismError(position: position, recorded: "\(entry.header.metadata["kind"] ?? "step") '\(entry.header.name)'", asked: nil)
         }
     }
 
@@ -102,7 +114,9 @@ public struct WorkflowHandler<W: Workflow>: Handler {
     static var patchesPosition: String { "patches" }
 
     /// The patches recorded for this run; a new run records the workflow's current ones first.
-    static func patches(of workflow: W, history: WorkflowHistory, journal: Journal, store: any Store, clock: any WallClock) async throws -> Set<String> {
+    /// Replay only (`replayOnly`), a new run stops with ``ReplayStop`` instead of recording them.
+    static func patches(of workflow: W, history: WorkflowHistory, journal: Journal, store: any Store, clock: any WallClock,
+                        replayOnly: Bool = false) async throws -> Set<String> {
         if history.entry(at: patchesPosition) != nil {
             guard let record = try await history.consume(patchesPosition), let patches = try? StepJSON.decode([String].self, from: record.body) else {
                 throw NondeterminismError(position: patchesPosition, recorded: "a malformed patches record", asked: "the run's patches")
@@ -111,6 +125,7 @@ public struct WorkflowHandler<W: Workflow>: Handler {
         }
         // Runs that recorded steps before patches existed have none; a new run records its own.
         guard history.isEmpty else { return [] }
+        if replayOnly { throw history.stop(ReplayStop(position: patchesPosition, asked: "the run's patches", recorded: false)) }
         let body = try StepJSON.encode(workflow.patches.sorted())
         let record = StepRecord(position: patchesPosition, name: "patches", kind: .version, succeeded: true, attempts: 1, durationMilliseconds: 0, body: body)
         let draft = EntryDraft(event: .step, header: record.header, digest: try await store.put(body), size: body.count, time: clock.now(), source: "workflow")

@@ -15,15 +15,20 @@ public final class WorkflowContext: Sendable {
     let store: any Store
     let scope: String
     let patches: Set<String>
+    /// Replay only (``WorkflowReplay``): a call without a record stops the run with
+    /// ``ReplayStop`` instead of running its body, and nothing is ever journaled.
+    let replayOnly: Bool
     private let counter = Mutex(0)
 
-    init(journal: Journal, history: WorkflowHistory, clock: any WallClock, store: any Store, patches: Set<String>, scope: String = "") {
+    init(journal: Journal, history: WorkflowHistory, clock: any WallClock, store: any Store, patches: Set<String>, scope: String = "",
+         replayOnly: Bool = false) {
         self.journal = journal
         self.history = history
         self.clock = clock
         self.store = store
         self.patches = patches
         self.scope = scope
+        self.replayOnly = replayOnly
     }
 
     func nextPosition() -> String {
@@ -65,8 +70,12 @@ public final class WorkflowContext: Sendable {
 
     /// Sleeps durably until `date`.
     public func sleep(until date: Date, reason: String = "") async throws {
-        let until = try await journaled(.sleep, reason.isEmpty ? "sleep" : reason, at: nextPosition()) { Timestamps.truncatedToMilliseconds(date) }
-        if clock.now() < until { throw WorkflowSuspension.sleep(until: until, reason: reason) }
+        let name = reason.isEmpty ? "sleep" : reason
+        let position = nextPosition()
+        let until = try await journaled(.sleep, name, at: position) { Timestamps.truncatedToMilliseconds(date) }
+        guard clock.now() < until else { return }
+        if replayOnly { throw history.stop(ReplayStop(position: position, asked: "sleep '\(name)' until \(Timestamps.format(until))", recorded: true)) }
+        throw WorkflowSuspension.sleep(until: until, reason: reason)
     }
 
     /// Waits for a value pushed to the session under `name` (`cairn push --name NAME`): the
@@ -75,6 +84,7 @@ public final class WorkflowContext: Sendable {
     public func signal<T: Codable & Sendable>(_ name: String, as type: T.Type = T.self) async throws -> T {
         let position = nextPosition()
         if let recorded = try await replay(.signal, name, at: position) { return try decode(recorded, as: T.self) }
+        if replayOnly { throw history.stop(ReplayStop(position: position, asked: "signal '\(name)'", recorded: false)) }
         guard let push = takeSignal(name) else { throw WorkflowSuspension.signal(name: name) }
         let body = try await history.blobs.body(of: push)
         let extra = ["seq": String(push.seq)]
@@ -167,7 +177,8 @@ public final class WorkflowContext: Sendable {
     public func child<T: Sendable>(_ name: String, _ body: (WorkflowContext) async throws -> T) async throws -> T {
         let position = nextPosition()
         _ = try await journaled(.child, name, at: position) { true }
-        return try await body(WorkflowContext(journal: journal, history: history, clock: clock, store: store, patches: patches, scope: position + "/"))
+        return try await body(WorkflowContext(journal: journal, history: history, clock: clock, store: store, patches: patches, scope: position + "/",
+                                              replayOnly: replayOnly))
     }
 
     private func branches<T: Codable & Sendable>(_ name: String, separator: String, policy: RetryPolicy, timeout: Duration?,
@@ -202,6 +213,7 @@ public final class WorkflowContext: Sendable {
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         if let recorded = try await replay(kind, name, at: position) { return try decode(recorded, as: T.self) }
+        if replayOnly { throw history.stop(ReplayStop(position: position, asked: "\(kind.rawValue) '\(name)'", recorded: false)) }
         let started = ContinuousClock.now
         let (outcome, attempts) = try await Attempt.withRetries(policy, timeout: timeout, body)
         let elapsed = ContinuousClock.now - started
@@ -248,6 +260,7 @@ public final class WorkflowContext: Sendable {
     }
 
     func write(_ record: StepRecord) async throws {
+        if replayOnly { throw history.stop(ReplayStop(position: record.position, asked: "\(record.kind.rawValue) '\(record.name)'", recorded: false)) }
         let digest = try await store.put(record.body)
         let draft = EntryDraft(event: .step, header: record.header, digest: digest, size: record.body.count, time: clock.now(), source: "workflow")
         _ = try await journal.record(draft)

@@ -11,6 +11,14 @@ public struct NondeterminismError: Error, Sendable, Equatable, CustomStringConve
     /// What the workflow asked for (`kind name`), or nil if it ended before a recorded position.
     public let asked: String?
 
+    /// Creates the error for a mismatch at `position` between what the log `recorded` there and
+    /// what the workflow `asked` for there, each written `kind 'name'` (e.g. `step 'charge card'`).
+    public init(position: String, recorded: String?, asked: String?) {
+        self.position = position
+        self.recorded = recorded
+        self.asked = asked
+    }
+
     public var description: String {
         switch (recorded, asked) {
         case (let recorded?, let asked?):
@@ -53,6 +61,17 @@ public struct NoConsensus: Error, Sendable, CustomStringConvertible {
     public let samples: Int
 
     public var description: String { "no answer of '\(step)' led by the required margin after \(samples) samples" }
+}
+
+/// A replay-only run (``WorkflowReplay``) reached a call it must not make live: one without a
+/// record (`recorded` false), or a recorded sleep that had not ended when the history did.
+package struct ReplayStop: Error, Sendable, Equatable {
+    /// The call's position.
+    package let position: String
+    /// What the workflow asked for there: `step 'ship'`, `signal 'approval'`, `sleep 'cooling off' until …`.
+    package let asked: String
+    /// Whether the position has a record (a sleep still running).
+    package let recorded: Bool
 }
 
 /// The workflow waits: for a timer or a signal. The handler turns it into a control output.

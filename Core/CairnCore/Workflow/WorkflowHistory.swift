@@ -5,6 +5,7 @@ import Synchronization
 final class WorkflowHistory: Sendable {
     private let steps: [String: Entry]
     private let consumed = Mutex<Set<String>>([])
+    private let firstStop = Mutex<ReplayStop?>(nil)
     /// Pushes by name, oldest first (signals), and the pushes already taken by recorded signals.
     let pushes: [String: [Entry]]
     let takenPushes: Set<Int>
@@ -52,6 +53,22 @@ final class WorkflowHistory: Sendable {
         let body = try await blobs.body(of: entry)
         return StepRecord(entry: entry, body: body)
     }
+
+    /// How many recorded positions the replay has consumed so far.
+    var consumedCount: Int { consumed.withLock { $0.count } }
+
+    /// How many recorded positions the replay has not consumed (yet).
+    var unconsumedCount: Int { steps.count - consumedCount }
+
+    /// Remembers the first place a replay-only run stopped (in case the workflow catches the
+    /// error and goes on) and returns `stop` to throw.
+    func stop(_ stop: ReplayStop) -> ReplayStop {
+        firstStop.withLock { if $0 == nil { $0 = stop } }
+        return stop
+    }
+
+    /// Where a replay-only run first stopped, if it did.
+    var stopped: ReplayStop? { firstStop.withLock { $0 } }
 
     /// The first recorded position the replay never asked for, in position order.
     func firstUnconsumed() -> (position: String, entry: Entry)? {
