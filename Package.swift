@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "CairnCore", targets: ["CairnCore"]),
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
+        .library(name: "CairnProviderConformance", targets: ["CairnProviderConformance"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
         .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
         .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
@@ -48,6 +49,12 @@ let package = Package(
             name: "CairnStoreConformance",
             dependencies: ["CairnCore"],
             path: "Core/CairnStoreConformance"
+        ),
+        // The provider conformance kit: any model provider (ours or a third party's) runs it against itself.
+        .target(
+            name: "CairnProviderConformance",
+            dependencies: ["CairnCore"],
+            path: "Core/CairnProviderConformance"
         ),
 
         // Compression: libzstd through a system-library target and a small Swift wrapper.
@@ -253,6 +260,11 @@ let package = Package(
             name: "CairnOpenAITests",
             dependencies: ["CairnCore", "CairnOpenAI", "CairnTestSupport"],
             path: "Tests/CairnOpenAITests"
+        ),
+        .testTarget(
+            name: "CairnProviderConformanceTests",
+            dependencies: ["CairnCore", "CairnProviderConformance", "CairnOpenAI", "CairnAnthropic", "CairnTestSupport"],
+            path: "Tests/CairnProviderConformanceTests"
         ),
         .testTarget(
             name: "CairnAgentTests",
