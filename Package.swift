@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CairnStoreConformance", targets: ["CairnStoreConformance"]),
         .library(name: "CairnToolConformance", targets: ["CairnToolConformance"]),
         .library(name: "CairnTesting", targets: ["CairnTesting"]),
+        .library(name: "CairnProviderConformance", targets: ["CairnProviderConformance"]),
         .library(name: "CairnFileStore", targets: ["CairnFileStore"]),
         .library(name: "CairnSQLiteStore", targets: ["CairnSQLiteStore"]),
         .library(name: "CairnS3Store", targets: ["CairnS3Store"]),
@@ -64,6 +65,12 @@ let package = Package(
 
         // The tool conformance kit: any tool runs it against itself.
         .target(name: "CairnToolConformance", dependencies: ["CairnCore"], path: "Core/CairnToolConformance"),
+        // The provider conformance kit: any model provider (ours or a third party's) runs it against itself.
+        .target(
+            name: "CairnProviderConformance",
+            dependencies: ["CairnCore"],
+            path: "Core/CairnProviderConformance"
+        ),
 
         // Compression: libzstd through a system-library target and a small Swift wrapper.
         .systemLibrary(name: "CZstd", path: "Stores/CZstd"),
@@ -301,6 +308,11 @@ let package = Package(
             name: "CairnOpenAITests",
             dependencies: ["CairnCore", "CairnOpenAI", "CairnTestSupport"],
             path: "Tests/CairnOpenAITests"
+        ),
+        .testTarget(
+            name: "CairnProviderConformanceTests",
+            dependencies: ["CairnCore", "CairnProviderConformance", "CairnOpenAI", "CairnAnthropic", "CairnTestSupport"],
+            path: "Tests/CairnProviderConformanceTests"
         ),
         .testTarget(
             name: "CairnAgentTests",

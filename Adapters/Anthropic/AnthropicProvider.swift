@@ -11,8 +11,12 @@ import NIOCore
 public final class AnthropicProvider: ModelProvider {
     /// Settings of the provider.
     public struct Configuration: Sendable {
-        /// The API's base URL, e.g. `https://api.anthropic.com/v1`.
-        public var baseURL: String
+        /// The API's base URL, with or without `/v1` (`https://api.anthropic.com`, as Anthropic's
+        /// SDKs write it, or `https://api.anthropic.com/v1`); kept normalised to end in `/v1`
+        /// (``normalizedBaseURL(_:)``), on assignment too. Requests go to `{baseURL}/messages`.
+        public var baseURL: String {
+            didSet { baseURL = Self.normalizedBaseURL(baseURL) }  // an assignment here does not call didSet again
+        }
         /// The API key (`x-api-key`).
         public var apiKey: String?
         /// The `anthropic-version` header.
@@ -28,11 +32,11 @@ public final class AnthropicProvider: ModelProvider {
         /// Whether to ask for a streamed answer; otherwise one JSON message, reported as events.
         public var streaming: Bool
 
-        /// Creates a configuration.
+        /// Creates a configuration; `baseURL` may end in `/v1` or not (see ``baseURL``).
         public init(baseURL: String = "https://api.anthropic.com/v1", apiKey: String? = nil, version: String = "2023-06-01",
                     defaultMaxTokens: Int = 4096, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
                     initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.baseURL = Self.normalizedBaseURL(baseURL)
             self.apiKey = apiKey
             self.version = version
             self.defaultMaxTokens = defaultMaxTokens

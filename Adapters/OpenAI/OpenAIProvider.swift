@@ -16,7 +16,8 @@ import NIOHTTP1
 public final class OpenAIProvider: ModelProvider {
     /// Settings of the provider.
     public struct Configuration: Sendable {
-        /// The API's base URL, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`.
+        /// The API's base URL, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1` (as
+        /// OpenAI's SDKs write it: with the API's version); requests go to `{baseURL}/chat/completions`.
         public var baseURL: String
         /// The bearer token, if the server needs one.
         public var apiKey: String?
@@ -33,7 +34,7 @@ public final class OpenAIProvider: ModelProvider {
         public init(baseURL: String, apiKey: String? = nil, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
                     initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
             self.streaming = streaming
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.baseURL = ProviderEnvironment.droppingTrailingSlashes(baseURL)
             self.apiKey = apiKey
             self.timeout = timeout
             self.maxAttempts = max(1, maxAttempts)

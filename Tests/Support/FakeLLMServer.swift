@@ -52,7 +52,11 @@ public enum FakeLLMServer {
         """
 
     /// The server, started on first use.
-    public static let shared: Result<LocalServer, any Error> = Result {
+    public static let shared: Result<LocalServer, any Error> = Result { try start(rules: rules) }
+
+    /// Starts a fakellm server of its own with `rules` (YAML, or JSON, which is YAML too).
+    /// - Throws: ``LocalServerError`` when it does not start listening.
+    public static func start(rules: String) throws -> LocalServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fakellm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = folder.appendingPathComponent("fakellm.yaml")
