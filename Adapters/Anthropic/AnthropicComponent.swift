@@ -18,11 +18,9 @@ extension AnthropicProvider {
         let options = configuration.options
         try options.allowing(optionKeys)
         guard let model = configuration.model, !model.isEmpty else { throw options.invalid("name is required for the anthropic provider") }
-        let apiKey = try ProviderKeys.apiKey(options, defaultVariable: "ANTHROPIC_API_KEY")
         let settings = Configuration(
-            baseURL: try options.string("base_url") ?? options.environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.anthropic.com/v1",
-            apiKey: apiKey, timeout: try options.seconds("timeout_seconds", default: .seconds(300)),
+            baseURL: try options.string("base_url"), apiKey: try ProviderKeys.apiKey(options), environment: options.environment, timeout: try options.seconds("timeout_seconds", default: .seconds(300)),
             maxAttempts: try options.integer("max_attempts", in: 1...20) ?? 4, streaming: try options.bool("streaming") ?? true)
-        return ConfiguredModel(provider: AnthropicProvider(configuration: settings), model: model, secrets: apiKey.map { [$0] } ?? [])
+        return ConfiguredModel(provider: AnthropicProvider(configuration: settings), model: model, secrets: settings.apiKey.map { [$0] } ?? [])
     }
 }

@@ -18,11 +18,9 @@ extension OpenAIProvider {
         let options = configuration.options
         try options.allowing(optionKeys)
         guard let model = configuration.model, !model.isEmpty else { throw options.invalid("name is required for the openai provider") }
-        let apiKey = try ProviderKeys.apiKey(options, defaultVariable: "OPENAI_API_KEY")
         let settings = Configuration(
-            baseURL: try options.string("base_url") ?? options.environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1",
-            apiKey: apiKey, timeout: try options.seconds("timeout_seconds", default: .seconds(300)),
+            baseURL: try options.string("base_url"), apiKey: try ProviderKeys.apiKey(options), environment: options.environment, timeout: try options.seconds("timeout_seconds", default: .seconds(300)),
             maxAttempts: try options.integer("max_attempts", in: 1...20) ?? 4, streaming: try options.bool("streaming") ?? true)
-        return ConfiguredModel(provider: OpenAIProvider(configuration: settings), model: model, secrets: apiKey.map { [$0] } ?? [])
+        return ConfiguredModel(provider: OpenAIProvider(configuration: settings), model: model, secrets: settings.apiKey.map { [$0] } ?? [])
     }
 }

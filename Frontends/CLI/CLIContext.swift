@@ -18,7 +18,9 @@ public struct CLIContext {
     /// The working directory's folder of Cairn state (`.cairn`).
     public static let folder = ".cairn"
     static var currentPath: String { FileManager.default.currentDirectoryPath + "/" + folder + "/current.json" }
-    static var defaultStore: String { "file://" + FileManager.default.currentDirectoryPath + "/" + folder + "/store" }
+    static var defaultStore: String {
+        CairnCommand.settings.defaultStore.map(normalize) ?? "file://" + FileManager.default.currentDirectoryPath + "/" + folder + "/store"
+    }
 
     /// The store's URL.
     public let storeURL: String
@@ -54,7 +56,7 @@ public struct CLIContext {
         let environment = ProcessInfo.processInfo.environment
         let sameStore = current.map { CLIContext.normalize($0.store) == storeURL } ?? false
         guard let text = flag ?? environment["CAIRN_SESSION"].flatMap({ $0.isEmpty ? nil : $0 }) ?? (sameStore ? current?.session : nil) else {
-            throw CairnError.invalidArgument("no session given and no current session for \(storeURL); run 'cairn start' or pass --session ID")
+            throw CairnError.invalidArgument("no session given and no current session for \(storeURL); run '\(CairnCommand.settings.name) start' or pass --session ID")
         }
         return try SessionID(text)
     }

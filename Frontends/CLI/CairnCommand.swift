@@ -16,10 +16,31 @@ public struct CairnCommand: AsyncParsableCommand {
     /// The commands the composition contributed, set once before parsing.
     private static let contributed = Mutex<[any ParsableCommand.Type]>([])
 
+    /// What the composition chose for the command line.
+    public struct Settings: Sendable {
+        /// The binary's name, in usage lines and hints.
+        public var name: String
+        /// The store commands use without `-b`, `CAIRN_STORE` or a current one: a URL or a path
+        /// relative to the working directory (nil: `.cairn/store` as a `file://` store).
+        public var defaultStore: String?
+
+        /// Creates settings.
+        public init(name: String = "cairn", defaultStore: String? = nil) {
+            self.name = name
+            self.defaultStore = defaultStore
+        }
+    }
+
+    /// The settings of this process.
+    static let settingsBox = Mutex(Settings())
+
+    /// The settings of this process, as passed to ``main(components:commands:settings:)``.
+    public static var settings: Settings { settingsBox.withLock { $0 } }
+
     /// The command line's configuration, with the contributed commands.
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "cairn",
+            commandName: settings.name,
             abstract: "Cairn: durable sessions and handlers on an append-only log.",
             discussion: "A session is an append-only log of objects. A handler is invoked on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them. 'cairn components' lists what this build can assemble.",
             version: CairnVersion.current,
@@ -35,9 +56,11 @@ public struct CairnCommand: AsyncParsableCommand {
     /// Runs the command line with `components`, offering the base commands and `commands`.
     /// - Parameters:
     ///   - components: what configuration and flags may name (store URL schemes, providers, ...).
-    ///   - commands: the commands other targets contribute, e.g. `RunCommand.self`.
-    public static func main(components: Components, commands: [any ParsableCommand.Type] = []) async {
+    ///   - commands: the commands other targets contribute, e.g. `ProcessCommands.commands`.
+    ///   - settings: the binary's name and default store.
+    public static func main(components: Components, commands: [any ParsableCommand.Type] = [], settings: Settings = Settings()) async {
         contributed.withLock { $0 = commands }
+        settingsBox.withLock { $0 = settings }
         await $components.withValue(components) {
             await main()
         }
@@ -48,7 +71,7 @@ public struct CairnCommand: AsyncParsableCommand {
 public struct StoreOption: ParsableArguments {
     /// The flag's value, if given.
     @Option(name: [.customShort("b"), .customLong("store")], help: ArgumentHelp(
-        "The store URL: file:///path (the default, .cairn/store), sqlite:///path/to/cairn.db, memory://, or a plain folder path.",
+        "The store URL, e.g. file:///path, sqlite:///path/to/cairn.db or memory:// ('components' lists this build's schemes); a plain path is a file:// store. Default: .cairn/store.",
         valueName: "STORE_URL"))
     public var store: String?
 

@@ -45,7 +45,7 @@ public struct Skill: Sendable {
 }
 
 /// What a model provider reports when a scripted run has no turn left, or a request is refused.
-public struct ModelProviderError: Error, Sendable, CustomStringConvertible {
+public struct ModelProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong.
     public let description: String
 

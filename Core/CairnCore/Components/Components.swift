@@ -84,7 +84,7 @@ public struct Components: Sendable {
     /// Every registered component: seam, name and summary, sorted by seam then name; stores are
     /// listed as the seam `store` with their URL schemes.
     public var catalog: [(seam: String, name: String, summary: String)] {
-        var rows = stores.schemes.map { (seam: "store", name: $0 + "://", summary: "") }
+        var rows = stores.schemes.map { (seam: "store", name: $0 + "://", summary: stores.summary(of: $0)) }
         for (seam, entries) in registrations.sorted(by: { $0.key < $1.key }) {
             rows += entries.sorted(by: { $0.key < $1.key }).map { (seam: seam, name: $0.key, summary: $0.value.summary) }
         }

@@ -12,11 +12,12 @@ public struct StoreRegistry: Sendable {
     public typealias PoolFactory = @Sendable (URL) throws -> any WorkPool & WorkerRegistry
 
     private var factories: [String: Factory] = [:]
+    private var summaries: [String: String] = [:]
     private var poolFactories: [String: PoolFactory] = [:]
 
     /// Creates a registry that knows `memory://` only.
     public init() {
-        register(scheme: "memory") { _, _ in MemoryStore() }
+        register(scheme: "memory", summary: "in memory, for tests (nothing persists)") { _, _ in MemoryStore() }
         registerPools(scheme: "memory") { _ in MemoryWorkPool() }
     }
 
@@ -34,10 +35,14 @@ public struct StoreRegistry: Sendable {
         return try factory(url)
     }
 
-    /// Registers (or replaces) the factory for `scheme`.
-    public mutating func register(scheme: String, factory: @escaping Factory) {
+    /// Registers (or replaces) the factory for `scheme`, with a one-line summary for listings.
+    public mutating func register(scheme: String, summary: String = "", factory: @escaping Factory) {
         factories[scheme.lowercased()] = factory
+        summaries[scheme.lowercased()] = summary
     }
+
+    /// The summary `scheme` was registered with ("" if none).
+    public func summary(of scheme: String) -> String { summaries[scheme.lowercased()] ?? "" }
 
     /// The schemes this registry knows, sorted.
     public var schemes: [String] { factories.keys.sorted() }

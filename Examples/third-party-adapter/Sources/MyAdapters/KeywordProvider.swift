@@ -50,6 +50,7 @@ public struct KeywordProvider: ModelProvider {
         self.pieceWords = max(1, pieceWords)
     }
 
+    /// Streams the answer to `request`: text pieces or one tool call, the usage, then `.stop`.
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         let answer = Result { try respond(to: request) }
         return AsyncThrowingStream { continuation in

@@ -65,11 +65,12 @@ public final class NotebookStore: Store {
     /// Registers the `notebook://` scheme, so `-b notebook:///abs/path/notes.json` (and a
     /// server's `store:`) open this store.
     public static func register(in components: inout Components) {
-        components.stores.register(scheme: scheme) { url, create in try NotebookStore(url: url, create: create) }
+        components.stores.register(scheme: scheme, summary: "one JSON document per file, fsynced and renamed on each append") { url, create in try NotebookStore(url: url, create: create) }
     }
 
     // MARK: Blobs
 
+    /// Stores `data` in the notebook (once per digest) and returns its digest; durable on return.
     public func put(_ data: Data) async throws -> Digest {
         let digest = Digest(of: data)
         if notebook.committed.withLock({ $0.blobs[digest] != nil }) { return digest }
@@ -79,17 +80,22 @@ public final class NotebookStore: Store {
         return digest
     }
 
+    /// The bytes stored under `digest`.
+    /// - Throws: `CairnError.blobNotFound`.
     public func get(_ digest: Digest) async throws -> Data {
         guard let data = notebook.committed.withLock({ $0.blobs[digest] }) else { throw CairnError.blobNotFound(digest) }
         return data
     }
 
+    /// Whether a blob with `digest` is stored.
     public func contains(_ digest: Digest) async throws -> Bool {
         notebook.committed.withLock { $0.blobs[digest] != nil }
     }
 
     // MARK: Logs
 
+    /// Creates a session whose own entries start with `initial`, numbered from its fork point.
+    /// - Throws: `CairnError.sessionExists`; `CairnError.storage`.
     public func createSession(_ info: SessionInfo, initial: [EntryDraft]) async throws -> [Entry] {
         try await notebook.write { document in
             guard document.sessions[info.id] == nil else { throw CairnError.sessionExists(info.id) }
@@ -101,14 +107,20 @@ public final class NotebookStore: Store {
         }
     }
 
+    /// The session's information.
+    /// - Throws: `CairnError.sessionNotFound`.
     public func sessionInfo(_ id: SessionID) async throws -> SessionInfo {
         try notebook.read(id) { $0.info }
     }
 
+    /// The session's logical length and its last own entry.
+    /// - Throws: `CairnError.sessionNotFound`.
     public func ownHead(_ id: SessionID) async throws -> (length: Int, last: Entry?) {
         try notebook.read(id) { ($0.length, $0.entries.last) }
     }
 
+    /// Appends `entries` if the session's logical length is `expectedLength`, durably.
+    /// - Throws: `CairnError.conflict` (nothing written), `CairnError.sessionNotFound`, `CairnError.storage`.
     public func append(_ entries: [EntryDraft], to id: SessionID, expectedLength: Int) async throws -> [Entry] {
         // Check before taking the write path, so a losing racer costs no file I/O; the check is
         // repeated under the write lock, where it decides.
@@ -132,6 +144,8 @@ public final class NotebookStore: Store {
         }
     }
 
+    /// The session's own entries with sequence numbers in `from..<(from + limit)`.
+    /// - Throws: `CairnError.sessionNotFound`.
     public func readOwn(_ id: SessionID, from: Int, limit: Int?) async throws -> [Entry] {
         try notebook.read(id) { session in
             let start = max(0, from - session.info.forkPoint)
@@ -141,10 +155,12 @@ public final class NotebookStore: Store {
         }
     }
 
+    /// Every session, by id (oldest first).
     public func listSessions() async throws -> [SessionInfo] {
         notebook.committed.withLock { $0.sessions.values.map(\.info).sorted { $0.id < $1.id } }
     }
 
+    /// The sessions whose last entry is a `sleep` due at or before `now`, soonest first.
     public func dueTimers(at now: Date) async throws -> [DueTimer] {
         notebook.committed.withLock { document in
             document.sessions.values.compactMap { session in
@@ -184,7 +200,14 @@ final class Notebook: Sendable {
             if let existing = registry[path] { return existing }
             let exists = FileManager.default.fileExists(atPath: path)
             guard exists || create else {
-                throw CairnError.invalidArgument("no notebook at \(path); create one with 'my-cairn start -b notebook://\(path)'")
+                throw CairnError.invalidArgument("no notebook at \(path); create one with 'start -b notebook://\(path)' (or any command that creates its store, such as 'agent run')")
+            }
+            if !exists {
+                do {
+                    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                } catch {
+                    throw CairnError.storage("cannot create the folder of the notebook \(path): \(error.localizedDescription)")
+                }
             }
             let descriptor = try lock(path + ".lock")
             do {

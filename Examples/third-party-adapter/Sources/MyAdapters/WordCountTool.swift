@@ -26,6 +26,7 @@ public struct WordCountTool: Tool {
         self.maxCharacters = max(1, maxCharacters)
     }
 
+    /// The tool as the model sees it: `word_count`, taking `{"text": "..."}`.
     public var spec: ToolSpec {
         ToolSpec(
             name: Self.name,
@@ -37,6 +38,8 @@ public struct WordCountTool: Tool {
             ]))
     }
 
+    /// Counts the words of `arguments.text`.
+    /// - Throws: `ToolError.badArgument` for missing or oversized text; `CancellationError` when cancelled.
     public func invoke(_ arguments: JSONValue) async throws -> String {
         guard case .string(let text)? = arguments["text"] else {
             throw ToolError.badArgument("word_count takes {\"text\": \"...\"}, a JSON object with the text as a string; got \(arguments.text.prefix(120))")

@@ -26,4 +26,9 @@ LoggingSystem.bootstrap { label in
 var components = Components()
 MyAdapters.register(in: &components)
 
-await CairnCommand.main(components: components, commands: AgentFileCommands.commands)
+// The binary's name in usage lines and hints, and the store commands use without -b: a notebook
+// in ./.cairn of the working directory.
+let settings = CairnCommand.Settings(
+    name: "my-cairn", defaultStore: "notebook://" + FileManager.default.currentDirectoryPath + "/.cairn/notebook.json")
+
+await CairnCommand.main(components: components, commands: AgentFileCommands.commands, settings: settings)

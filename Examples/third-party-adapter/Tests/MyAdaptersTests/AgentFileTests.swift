@@ -14,7 +14,7 @@ struct AgentFileTests {
         return components
     }
 
-    @Test func theAgentFileRunsToARepliesOnTheNotebookStore() async throws {
+    @Test func theAgentFileRunsToAReplyOnTheNotebookStore() async throws {
         let recorder = Recorder<AgentEvent>()
         let agent = try await AgentFile.load(packageFolder + "/agents/assistant.yaml",
                                              options: AgentFileOptions(components: Self.components, observer: { _, event in recorder.append(event) }))

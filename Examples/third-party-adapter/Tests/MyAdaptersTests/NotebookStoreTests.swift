@@ -73,7 +73,7 @@ struct NotebookStoreTests {
         let store = try components.stores.open("notebook://\(folder)/new.json", create: true)
         #expect(store is NotebookStore && FileManager.default.fileExists(atPath: folder + "/new.json"))
 
-        #expect(throws: CairnError.invalidArgument("no notebook at \(folder)/absent.json; create one with 'my-cairn start -b notebook://\(folder)/absent.json'")) {
+        #expect(throws: CairnError.invalidArgument("no notebook at \(folder)/absent.json; create one with 'start -b notebook://\(folder)/absent.json' (or any command that creates its store, such as 'agent run')")) {
             _ = try components.stores.open("notebook://\(folder)/absent.json", create: false)
         }
         #expect(throws: CairnError.unsupportedStore(

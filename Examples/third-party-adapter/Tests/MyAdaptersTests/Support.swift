@@ -21,7 +21,7 @@ final class Recorder<Event: Sendable>: Sendable {
 }
 
 /// The events of `provider`'s answer to `request`, in order.
-func events(of provider: any ModelProvider, _ request: ModelRequest) async throws -> [ModelEvent] {
+func collectEvents(of provider: any ModelProvider, _ request: ModelRequest) async throws -> [ModelEvent] {
     var result: [ModelEvent] = []
     for try await event in provider.stream(request) { result.append(event) }
     return result
