@@ -206,7 +206,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -259,6 +261,7 @@ let package = Package(
             name: "cairn-bench",
             dependencies: [
                 "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnServer", "CairnTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -291,7 +294,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnS3StoreTests",
-            dependencies: ["CairnCore", "CairnS3Store", "CairnStoreConformance", "CairnTestSupport"],
+            dependencies: ["CairnCore", "CairnS3Store", "CairnStoreConformance", "CairnTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/CairnS3StoreTests"
         ),
         .testTarget(
@@ -338,10 +341,13 @@ let package = Package(
     ]
 )
 
-// Swift 6 language mode with strict concurrency on every target, applied in one place.
+// Swift 6 language mode with strict concurrency on every target, applied in one place; imports are
+// internal unless marked public, and every module a file uses must be imported (and declared).
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     target.swiftSettings = settings
 }

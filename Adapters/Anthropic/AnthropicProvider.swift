@@ -1,8 +1,8 @@
-import AsyncHTTPClient
-import CairnCore
+public import AsyncHTTPClient
+public import CairnCore
 import CairnProviderSupport
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 
 /// A provider for the Anthropic Messages API (`POST {base}/messages`, streamed as typed SSE

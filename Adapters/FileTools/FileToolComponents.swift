@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// The tools of this target as components: `read_file` and `list_files`, confined to a folder.

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 
 /// A folder tools may read, and the checks that keep them inside it: paths are relative, and
 /// after resolving `..` and symbolic links they must still lie under the folder.

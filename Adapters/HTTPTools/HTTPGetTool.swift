@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import CairnCore
+public import CairnCore
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// The tools of this target as components: `http_get`, to the operator's allowed hosts.

@@ -1,8 +1,8 @@
-import AsyncHTTPClient
-import CairnCore
+public import AsyncHTTPClient
+public import CairnCore
 import CairnProviderSupport
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import Logging
 
 /// Runs a handler as one process per invocation, speaking the pugmark wire protocol

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 
 /// The JSON lines of the pugmark handler protocol (DESIGN.md §4, Docs/protocol.md).
 public enum WireFormat {

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// How providers find their API key in an agent file's options and the environment.

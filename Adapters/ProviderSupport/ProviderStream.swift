@@ -1,6 +1,6 @@
-import AsyncHTTPClient
-import CairnCore
-import Foundation
+public import AsyncHTTPClient
+public import CairnCore
+public import Foundation
 import NIOCore
 
 /// The plumbing every streaming provider shares.

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 
 /// What a provider's author supplies to run the kit: providers programmed for each scenario.
 ///

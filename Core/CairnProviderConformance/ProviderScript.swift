@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 
 /// What the fake model behind a harness answers in one scenario: the harness programs its fake
 /// server (or scripted provider) from this, whatever the provider's wire format.

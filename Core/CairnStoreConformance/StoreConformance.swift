@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// The store conformance kit: checks that a ``Store`` meets every requirement Core relies on.

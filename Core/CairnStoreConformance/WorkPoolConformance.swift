@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// The conformance kit of work pools and worker registries, run like ``StoreConformance``:

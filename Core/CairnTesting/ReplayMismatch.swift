@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 
 /// The replay asked for the same steps as the history, but did not end the way the recorded run
 /// did: another result, a failure instead of a result (or the reverse), another failure message,

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 
 /// What ``WorkflowReplayer/replay(_:)`` found: a history the workflow's current code replays
 /// without a divergence.

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 
 /// Checks a workflow's current code against recorded runs, such as production histories
 /// exported with `cairn export`: the test of a code change that runs in flight must survive.

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// The tool conformance kit: checks that a ``Tool`` meets what the agent loop and the model

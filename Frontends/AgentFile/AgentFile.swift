@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import Yams
 
 /// What the operator decides when loading agent files, rather than the file's author: the

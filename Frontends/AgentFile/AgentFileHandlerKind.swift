@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// The `agent_file` handler kind: sessions of an agent are served in process by the agent an

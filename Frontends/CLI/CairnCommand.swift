@@ -1,5 +1,5 @@
-import ArgumentParser
-import CairnCore
+public import ArgumentParser
+public import CairnCore
 import Foundation
 import Synchronization
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CairnCore
-import Foundation
+public import Foundation
 
 struct PushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

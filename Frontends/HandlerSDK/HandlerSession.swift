@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The Swift side of the pugmark handler protocol: read the log from stdin, write outputs to
 /// stdout. The same operations as the Python SDK (`read`, `events`, `state`, `load`, `write_*`,

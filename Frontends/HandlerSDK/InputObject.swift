@@ -1,5 +1,5 @@
 import CairnZstd
-import Foundation
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

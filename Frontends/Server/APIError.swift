@@ -1,7 +1,8 @@
 import CairnCore
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
+import Logging
 
 /// An error answered as JSON: `{"error": {"code": "...", "message": "..."}}` with its status.
 public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {

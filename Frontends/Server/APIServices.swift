@@ -1,8 +1,8 @@
-import CairnCore
+public import CairnCore
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import Logging
+public import Logging
 import Synchronization
 
 /// What route handlers work with: the store, the session operations, the driver and the limits.

@@ -1,5 +1,6 @@
 import CairnCore
 import Foundation
+import CoreMetrics
 
 /// The handlers of a server, by agent name, behind one ``Handler`` that the runtime invokes: a
 /// session is served by its agent's handler, or by `default` if configured; a session with

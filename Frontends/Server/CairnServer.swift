@@ -1,8 +1,9 @@
-import CairnCore
+public import CairnCore
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `cairn serve`: the runtime as a service with an HTTP API (Docs/http-api.md).
 ///

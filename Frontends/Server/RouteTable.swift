@@ -1,6 +1,6 @@
-import CairnCore
-import HTTPTypes
-import Hummingbird
+public import CairnCore
+public import HTTPTypes
+public import Hummingbird
 
 /// The router of the HTTP API, recording every route it registers so tests can check them against
 /// Docs/openapi.yaml. Paths use OpenAPI's template syntax (`/v1/sessions/{id}`), which Hummingbird

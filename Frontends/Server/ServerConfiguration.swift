@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import Yams
 
 /// What `cairn serve` runs: the store, the listening address and limits, and which handler serves

@@ -1,6 +1,6 @@
 import Foundation
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// The server's metrics, recorded through swift-metrics into a Prometheus registry of its own (so
 /// several servers in one process never share counters) and served at `GET /metrics`.

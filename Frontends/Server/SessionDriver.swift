@@ -1,7 +1,8 @@
-import CairnCore
+public import CairnCore
 import Foundation
 import Logging
-import ServiceLifecycle
+public import ServiceLifecycle
+import CoreMetrics
 
 /// The runtime as a service: drives every session that has a pending event or a due timer and a
 /// configured handler, with at most ``concurrency`` invocations at once.

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import CoreMetrics
 
 /// Server-Sent Events: a session's entries (`/v1/sessions/{id}/stream`) and every session's new
 /// entries (`/v1/stream`).

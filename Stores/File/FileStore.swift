@@ -1,7 +1,7 @@
-import CairnCore
+public import CairnCore
 import CairnFileIO
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import Synchronization
 
 #if canImport(Glibc)

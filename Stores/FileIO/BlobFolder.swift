@@ -1,6 +1,6 @@
-import CairnCore
+public import CairnCore
 import CairnZstd
-import Foundation
+public import Foundation
 
 /// Content-addressed bodies in a folder: `ROOT/blobs/ab/abcdef…` (raw) or `….zst` (zstd), written
 /// through `ROOT/tmp`. zstd is used when a body of at least 128 bytes shrinks by at least 1/16th.

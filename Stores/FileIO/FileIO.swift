@@ -1,8 +1,8 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif

@@ -1,5 +1,5 @@
 import CairnCore
-import Foundation
+public import Foundation
 
 /// Where an ``S3Client`` sends its requests and how patiently.
 public struct S3ClientConfiguration: Sendable {

@@ -1,5 +1,5 @@
 import CairnCore
-import Foundation
+public import Foundation
 
 /// AWS access keys, from the standard environment variables or the shared credentials file.
 public struct S3Credentials: Sendable, Hashable {

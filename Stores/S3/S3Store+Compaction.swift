@@ -1,6 +1,8 @@
-import CairnCore
+public import CairnCore
 import CairnZstd
 import Foundation
+import Logging
+import Synchronization
 
 extension S3Store {
     /// What one compaction did.

@@ -1,7 +1,8 @@
-import CairnCore
+public import CairnCore
 import CairnZstd
 import Crypto
 import Foundation
+import Synchronization
 
 extension S3Store {
     // MARK: Appending

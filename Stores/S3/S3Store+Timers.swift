@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 
 extension S3Store {
     /// Writes `timers/<id>`: the due time in milliseconds since 1970, as decimal text.

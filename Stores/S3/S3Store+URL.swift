@@ -1,5 +1,5 @@
 import CairnCore
-import Foundation
+public import Foundation
 
 extension S3Store {
     /// Opens the store named by an `s3://` URL:

@@ -1,7 +1,7 @@
-import CairnCore
+public import CairnCore
 import CairnZstd
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import Synchronization
 
 /// A store in an S3 bucket (`s3://bucket/prefix?endpoint=http://127.0.0.1:9000&region=us-east-1`):

@@ -3,6 +3,7 @@ import CairnCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Logging
 
 /// One S3 request before signing.
 struct S3Request: Sendable {

@@ -1,8 +1,8 @@
 import CSQLite
-import CairnCore
+public import CairnCore
 import CairnFileIO
 import CairnZstd
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A store in one SQLite database file (`sqlite:///var/cairn/cairn.db`).

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import Synchronization
 
 /// Work pools and the worker registry in a SQLite database (the same file as a ``SQLiteStore``,

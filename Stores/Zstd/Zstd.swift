@@ -1,5 +1,5 @@
 import CZstd
-import Foundation
+public import Foundation
 
 /// zstd compression through libzstd.
 public enum Zstd {

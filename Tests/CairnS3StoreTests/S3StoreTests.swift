@@ -3,6 +3,7 @@ import CairnS3Store
 import CairnTestSupport
 import Foundation
 import Testing
+import NIOCore
 
 @Suite("S3 store (moto on loopback)")
 struct S3StoreTests {

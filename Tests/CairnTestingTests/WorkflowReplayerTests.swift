@@ -2,6 +2,7 @@ import CairnCore
 import CairnTesting
 import Foundation
 import Testing
+import CairnTestSupport
 
 @Suite("Workflow replayer")
 struct WorkflowReplayerTests {

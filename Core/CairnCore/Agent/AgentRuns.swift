@@ -1,5 +1,5 @@
 import CairnCore
-import Foundation
+public import Foundation
 import Synchronization
 
 /// What an agent-run stream carries: the agent's live events, keep-alives, and the end of the

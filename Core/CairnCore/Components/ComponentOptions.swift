@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The configuration node a factory receives (a YAML or JSON mapping), with typed readers whose
 /// errors name the key, where it is, and what was expected.

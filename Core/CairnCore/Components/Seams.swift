@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a model-provider factory receives: the model's name and the provider's own keys of the
 /// `model:` mapping (everything but `provider`, `name`, `max_tokens`, `temperature`, `prices`).

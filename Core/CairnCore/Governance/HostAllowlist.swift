@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The hosts tools may send HTTP requests to. An empty list denies every host. Patterns are a
 /// host name or address (`api.example.com`, `127.0.0.1`), optionally with a port

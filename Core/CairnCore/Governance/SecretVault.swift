@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A scoped vault of secrets for an agent's tools. Values come from the environment, from

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Usage per agent and calendar day (UTC), for daily budget limits across runs.

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// The SHA-256 digest of an object's decoded body, as 64 lowercase hex characters.
 ///

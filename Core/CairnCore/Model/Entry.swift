@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One record of a session log.
 ///

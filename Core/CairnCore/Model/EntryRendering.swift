@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How entries are shown by `cairn log`, and (as JSON) by the HTTP API.
 public enum EntryRendering {

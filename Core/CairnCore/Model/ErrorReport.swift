@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The JSON body of an `error` entry: why an invocation failed.
 public struct ErrorReport: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Parses and formats durations in Go's `time.Duration` text form, as the pugmark wire protocol
 /// uses them: `60.00s`, `1m30s`, `1h2m3.5s`, `250ms`, `1.5h`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A session identifier: 26 characters of Crockford base32 encoding a 48-bit millisecond
 /// timestamp followed by 80 random bits (the ULID layout), so ids sort by creation time.

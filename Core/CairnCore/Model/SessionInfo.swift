@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a store keeps about a session besides its log.
 public struct SessionInfo: Sendable, Hashable, Codable {

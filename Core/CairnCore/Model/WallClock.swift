@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The source of "now" for timestamps and timers. Inject a ``ManualWallClock`` in tests.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One output of an invocation: an object for this session, a child session or another session.
 public struct HandlerOutput: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// Drives sessions: invokes the handler for each session with a new event and appends what it
 /// decides, until the session pauses, sleeps, finishes or fails.

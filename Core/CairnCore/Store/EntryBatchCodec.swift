@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A compact binary encoding of a batch of entries, for stores that keep batches as bytes (the
 /// file store's records, the S3 store's log objects). A varint entry count, then per entry

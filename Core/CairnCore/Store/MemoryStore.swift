@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A store in process memory: fast, shared by every task of one process, gone when it exits.

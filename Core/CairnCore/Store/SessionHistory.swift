@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A session's whole history as one transport-neutral value: its information and its logical
 /// log (inherited entries first), every entry with its body. `cairn export` writes it as JSON

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The JSON form of a ``SessionHistory`` (format `cairn.session-history/1`):
 ///

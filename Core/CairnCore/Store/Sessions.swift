@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The session operations every frontend offers — create, fork, push, wake, read — over any store.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A blob as a store keeps it: the bytes and the encoding they are in (`""` or `zstd`).
 public struct StoredBlob: Sendable {

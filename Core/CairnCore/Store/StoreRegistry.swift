@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Maps store URLs (`file:///var/cairn`, `memory://`, `sqlite:///...`) to store factories.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How an append changes a session's timer; stores use it to keep their due-timer index.
 public enum TimerEffect: Sendable, Hashable {

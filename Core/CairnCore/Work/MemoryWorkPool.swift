@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Work pools and a worker registry in process memory: for tests and single-process deployments.

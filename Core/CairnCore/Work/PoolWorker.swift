@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// A worker that shares the driving of sessions with other workers through a work pool.
 ///

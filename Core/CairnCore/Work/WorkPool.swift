@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where an item of a work pool stands.
 public enum WorkItemState: String, Sendable, Hashable, Codable {

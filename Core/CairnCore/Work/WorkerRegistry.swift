@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A worker process as the registry knows it.
 public struct WorkerRecord: Sendable, Hashable {

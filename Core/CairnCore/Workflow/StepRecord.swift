@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What kind of decision a step record holds.
 public enum StepKind: String, Sendable, Hashable, Codable {

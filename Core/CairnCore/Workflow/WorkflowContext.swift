@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// What a workflow uses to do anything with an effect. Every call is a numbered position in the

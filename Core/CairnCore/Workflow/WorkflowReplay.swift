@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a replay-only run of a workflow ended (see ``WorkflowReplay``).
 package enum WorkflowReplayEnd: Sendable, Equatable {
