@@ -76,7 +76,7 @@ struct AgentFileTests {
         ("name: a\nmodel: {provider: scripted, script: t.json}\nbudget: {per_run: {turn: 3}}\n", "unknown key 'turn' in budget.per_run"),
         ("name: a\nmodel: {provider: gemini, name: x}\n", "model.provider: unknown model provider 'gemini'; this build has: anthropic, openai, scripted"),
         ("name: a\nmodel: gemini:pro\n", "unknown model provider 'gemini'"),
-        ("name: a\nmodel: {name: no-provider-here}\n", "is not a model id of the form provider:name"),
+        ("name: a\nmodel: {name: no-provider-here}\n", "'no-provider-here' is not a model id (PROVIDER:MODEL, e.g. openai:gpt-4o-mini)"),
         ("name: a\nmodel: {provider: openai, name: m, colour: red}\n", "model: unknown key 'colour'; known: api_key_env, base_url, max_attempts, streaming, timeout_seconds"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{list_files: {folder: ., depth: 3}}]\n", "tools[0].list_files: unknown key 'depth'; known: folder"),
         ("name: a\nmodel: {provider: openai, name: m, api_key_env: UNSET_KEY_FOR_TEST}\n", "UNSET_KEY_FOR_TEST, which is not set"),
