@@ -299,7 +299,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnStoreCrashTests",
-            dependencies: ["CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash"],
+            dependencies: [
+                "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnTestSupport", "cairn-crash-writer", "cairn-workflow-crash",
+            ],
             path: "Tests/CairnStoreCrashTests"
         ),
         .testTarget(

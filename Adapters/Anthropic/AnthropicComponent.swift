@@ -19,7 +19,8 @@ extension AnthropicProvider {
         try options.allowing(optionKeys)
         guard let model = configuration.model, !model.isEmpty else { throw options.invalid("name is required for the anthropic provider") }
         let settings = Configuration(
-            baseURL: try options.string("base_url"), apiKey: try ProviderKeys.apiKey(options), environment: options.environment, timeout: try options.seconds("timeout_seconds", default: .seconds(300)),
+            baseURL: try options.string("base_url"), apiKey: try ProviderKeys.apiKey(options), environment: options.environment,
+            timeout: try options.seconds("timeout_seconds", default: .seconds(300)),
             maxAttempts: try options.integer("max_attempts", in: 1...20) ?? 4, streaming: try options.bool("streaming") ?? true)
         return ConfiguredModel(provider: AnthropicProvider(configuration: settings), model: model, secrets: settings.apiKey.map { [$0] } ?? [])
     }

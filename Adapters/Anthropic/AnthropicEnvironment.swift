@@ -28,11 +28,14 @@ extension AnthropicProvider.Configuration {
 
     /// A configuration whose base URL and API key, when not given, come from `environment` (see
     /// ``resolve(baseURL:apiKey:environment:)``); pass `ProcessInfo.processInfo.environment`.
-    public init(baseURL: String?, apiKey: String?, environment: [String: String], version: String = "2023-06-01",
-                defaultMaxTokens: Int = 4096, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
-                initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
+    public init(
+        baseURL: String?, apiKey: String?, environment: [String: String], version: String = "2023-06-01",
+        defaultMaxTokens: Int = 4096, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
+        initialBackoff: Duration = .milliseconds(500), streaming: Bool = true
+    ) {
         let resolved = Self.resolve(baseURL: baseURL, apiKey: apiKey, environment: environment)
-        self.init(baseURL: resolved.baseURL, apiKey: resolved.apiKey, version: version, defaultMaxTokens: defaultMaxTokens,
-                  timeout: timeout, maxAttempts: maxAttempts, initialBackoff: initialBackoff, streaming: streaming)
+        self.init(
+            baseURL: resolved.baseURL, apiKey: resolved.apiKey, version: version, defaultMaxTokens: defaultMaxTokens,
+            timeout: timeout, maxAttempts: maxAttempts, initialBackoff: initialBackoff, streaming: streaming)
     }
 }

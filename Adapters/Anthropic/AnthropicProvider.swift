@@ -33,9 +33,11 @@ public final class AnthropicProvider: ModelProvider {
         public var streaming: Bool
 
         /// Creates a configuration; `baseURL` may end in `/v1` or not (see ``baseURL``).
-        public init(baseURL: String = "https://api.anthropic.com/v1", apiKey: String? = nil, version: String = "2023-06-01",
-                    defaultMaxTokens: Int = 4096, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
-                    initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
+        public init(
+            baseURL: String = "https://api.anthropic.com/v1", apiKey: String? = nil, version: String = "2023-06-01",
+            defaultMaxTokens: Int = 4096, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
+            initialBackoff: Duration = .milliseconds(500), streaming: Bool = true
+        ) {
             self.baseURL = Self.normalizedBaseURL(baseURL)
             self.apiKey = apiKey
             self.version = version

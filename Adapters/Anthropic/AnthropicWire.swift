@@ -38,8 +38,10 @@ enum AnthropicWire {
         if !request.instructions.isEmpty { body["system"] = request.instructions }
         if !request.tools.isEmpty {
             body["tools"] = try request.tools.map { tool -> [String: Any] in
-                ["name": tool.name, "description": tool.description,
-                 "input_schema": try JSONSerialization.jsonObject(with: Data(tool.inputSchema.text.utf8))]
+                [
+                    "name": tool.name, "description": tool.description,
+                    "input_schema": try JSONSerialization.jsonObject(with: Data(tool.inputSchema.text.utf8)),
+                ]
             }
         }
         if let temperature = request.temperature { body["temperature"] = temperature }
@@ -67,8 +69,11 @@ enum AnthropicWire {
             case "text": events.append(.text(block["text"] as? String ?? ""))
             case "tool_use":
                 let input = block["input"].flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-                events.append(.toolCall(ToolCall(id: block["id"] as? String ?? "", name: block["name"] as? String ?? "",
-                                                 arguments: input.map { String(decoding: $0, as: UTF8.self) } ?? "{}")))
+                events.append(
+                    .toolCall(
+                        ToolCall(
+                            id: block["id"] as? String ?? "", name: block["name"] as? String ?? "",
+                            arguments: input.map { String(decoding: $0, as: UTF8.self) } ?? "{}")))
             default: break
             }
         }

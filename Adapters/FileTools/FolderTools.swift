@@ -41,9 +41,12 @@ public struct ReadFileTool: Tool {
     }
 
     public var spec: ToolSpec {
-        ToolSpec(name: "read_file", description: "Read a text file. The path is relative to the agent's folder.",
-                 inputSchema: .object(["type": .string("object"), "properties": .object(["path": .object(["type": .string("string")])]),
-                                       "required": .array([.string("path")])]))
+        ToolSpec(
+            name: "read_file", description: "Read a text file. The path is relative to the agent's folder.",
+            inputSchema: .object([
+                "type": .string("object"), "properties": .object(["path": .object(["type": .string("string")])]),
+                "required": .array([.string("path")]),
+            ]))
     }
 
     public func invoke(_ arguments: JSONValue) async throws -> String {
@@ -54,7 +57,8 @@ public struct ReadFileTool: Tool {
         let data = try await BlockingIO.run { () throws -> Data in
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue,
-                  let handle = FileHandle(forReadingAtPath: url.path) else { throw ToolError.badArgument("no readable file at '\(path)'") }
+                let handle = FileHandle(forReadingAtPath: url.path)
+            else { throw ToolError.badArgument("no readable file at '\(path)'") }
             defer { try? handle.close() }
             return try handle.read(upToCount: limit + 1) ?? Data()
         }
@@ -74,8 +78,9 @@ public struct ListFilesTool: Tool {
     }
 
     public var spec: ToolSpec {
-        ToolSpec(name: "list_files", description: "List the files in a folder (relative to the agent's folder; empty for the folder itself).",
-                 inputSchema: .object(["type": .string("object"), "properties": .object(["path": .object(["type": .string("string")])])]))
+        ToolSpec(
+            name: "list_files", description: "List the files in a folder (relative to the agent's folder; empty for the folder itself).",
+            inputSchema: .object(["type": .string("object"), "properties": .object(["path": .object(["type": .string("string")])])]))
     }
 
     public func invoke(_ arguments: JSONValue) async throws -> String {

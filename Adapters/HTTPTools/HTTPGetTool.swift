@@ -6,8 +6,9 @@ import NIOHTTP1
 
 /// The client the HTTP tool uses: it never follows redirects by itself, so each hop is checked
 /// against the allowlist. Process-wide, like AsyncHTTPClient's shared client.
-private let toolClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                                    configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+private let toolClient = HTTPClient(
+    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+    configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
 /// `http_get`: fetches a URL with GET, only from allowed hosts (every redirect hop is checked
 /// too), with headers that may use secrets (`${secret:NAME}`), returning the status and at most
@@ -23,8 +24,10 @@ public struct HTTPGetTool: Tool {
     let maxRedirects = 5
 
     /// A tool fetching from the hosts `allowlist` allows.
-    public init(allowlist: HostAllowlist, headers: [String: String] = [:], secrets: SecretVault? = nil, maxBytes: Int = 256 * 1024,
-                timeout: Duration = .seconds(30)) {
+    public init(
+        allowlist: HostAllowlist, headers: [String: String] = [:], secrets: SecretVault? = nil, maxBytes: Int = 256 * 1024,
+        timeout: Duration = .seconds(30)
+    ) {
         self.allowlist = allowlist
         self.headers = headers
         self.secrets = secrets
@@ -39,9 +42,12 @@ public struct HTTPGetTool: Tool {
     }
 
     public var spec: ToolSpec {
-        ToolSpec(name: "http_get", description: "Fetch a URL with HTTP GET and return the status and the body as text.",
-                 inputSchema: .object(["type": .string("object"), "properties": .object(["url": .object(["type": .string("string")])]),
-                                       "required": .array([.string("url")])]))
+        ToolSpec(
+            name: "http_get", description: "Fetch a URL with HTTP GET and return the status and the body as text.",
+            inputSchema: .object([
+                "type": .string("object"), "properties": .object(["url": .object(["type": .string("string")])]),
+                "required": .array([.string("url")]),
+            ]))
     }
 
     public func invoke(_ arguments: JSONValue) async throws -> String {
@@ -66,7 +72,8 @@ public struct HTTPGetTool: Tool {
                 throw ToolError.requestFailed("\(url.absoluteString): \(error)")
             }
             if (300..<400).contains(response.status.code), let location = response.headers.first(name: "location"),
-               let next = URL(string: location, relativeTo: url)?.absoluteURL {
+                let next = URL(string: location, relativeTo: url)?.absoluteURL
+            {
                 if url.scheme?.lowercased() == "https", next.scheme?.lowercased() != "https" {
                     throw ToolError.requestFailed("\(url.absoluteString) redirects from https to \(next.absoluteString); refused")
                 }

@@ -30,9 +30,11 @@ public enum HTTPToolComponents {
                 rest = rest[rest.index(after: end)...]
             }
         }
-        return [HTTPGetTool(
-            allowlist: configuration.allowedHosts, headers: headers, secrets: configuration.secrets,
-            maxBytes: try options.integer("max_bytes", in: 1...(64 << 20)) ?? 256 * 1024,
-            timeout: try options.seconds("timeout_seconds", default: .seconds(30)))]
+        return [
+            HTTPGetTool(
+                allowlist: configuration.allowedHosts, headers: headers, secrets: configuration.secrets,
+                maxBytes: try options.integer("max_bytes", in: 1...(64 << 20)) ?? 256 * 1024,
+                timeout: try options.seconds("timeout_seconds", default: .seconds(30)))
+        ]
     }
 }

@@ -18,10 +18,13 @@ extension OpenAIProvider.Configuration {
 
     /// A configuration whose base URL and API key, when not given, come from `environment` (see
     /// ``resolve(baseURL:apiKey:environment:)``); pass `ProcessInfo.processInfo.environment`.
-    public init(baseURL: String?, apiKey: String?, environment: [String: String], timeout: Duration = .seconds(300), maxAttempts: Int = 4,
-                initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
+    public init(
+        baseURL: String?, apiKey: String?, environment: [String: String], timeout: Duration = .seconds(300), maxAttempts: Int = 4,
+        initialBackoff: Duration = .milliseconds(500), streaming: Bool = true
+    ) {
         let resolved = Self.resolve(baseURL: baseURL, apiKey: apiKey, environment: environment)
-        self.init(baseURL: resolved.baseURL, apiKey: resolved.apiKey, timeout: timeout, maxAttempts: maxAttempts,
-                  initialBackoff: initialBackoff, streaming: streaming)
+        self.init(
+            baseURL: resolved.baseURL, apiKey: resolved.apiKey, timeout: timeout, maxAttempts: maxAttempts,
+            initialBackoff: initialBackoff, streaming: streaming)
     }
 }

@@ -31,8 +31,10 @@ public final class OpenAIProvider: ModelProvider {
         public var streaming: Bool
 
         /// Creates a configuration.
-        public init(baseURL: String, apiKey: String? = nil, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
-                    initialBackoff: Duration = .milliseconds(500), streaming: Bool = true) {
+        public init(
+            baseURL: String, apiKey: String? = nil, timeout: Duration = .seconds(300), maxAttempts: Int = 4,
+            initialBackoff: Duration = .milliseconds(500), streaming: Bool = true
+        ) {
             self.streaming = streaming
             self.baseURL = ProviderEnvironment.droppingTrailingSlashes(baseURL)
             self.apiKey = apiKey

@@ -38,7 +38,8 @@ enum OpenAIWire {
     /// The events of a non-streamed completion (`choices[0].message`, `usage`, `finish_reason`).
     static func events(fromCompletion data: Data) throws -> [ModelEvent] {
         guard let completion = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let choice = (completion["choices"] as? [[String: Any]])?.first else {
+            let choice = (completion["choices"] as? [[String: Any]])?.first
+        else {
             throw ModelProviderError("openai-compatible response is not a chat completion: \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
         var assembler = StreamAssembler()

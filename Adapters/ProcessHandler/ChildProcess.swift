@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one child process in its own process group with piped stdin, stdout and stderr, a
@@ -154,8 +154,9 @@ struct ChildProcess {
 
     private func spawn(stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
         do {
-            return try Spawn.start(executable, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
-                                   descriptors: [(0, .duplicate(stdin)), (1, .duplicate(stdout)), (2, .duplicate(stderr))])
+            return try Spawn.start(
+                executable, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
+                descriptors: [(0, .duplicate(stdin)), (1, .duplicate(stdout)), (2, .duplicate(stderr))])
         } catch {
             throw SpawnError(description: "cannot start \(executable): \(error.reason)")
         }

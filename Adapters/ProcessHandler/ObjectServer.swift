@@ -86,7 +86,7 @@ public final class ObjectServer: Sendable {
         let parts = pathAndQuery.first.map { $0.split(separator: "/", omittingEmptySubsequences: true) } ?? []
         if parts.isEmpty { return Response(status: .ok, body: Data("OK".utf8)) }
         guard parts.count == 3, parts[0] == "o", let digest = try? Digest(hex: String(parts[2])),
-              let grant = grants.withLock({ $0[String(parts[1])] }), grant.digests.contains(digest)
+            let grant = grants.withLock({ $0[String(parts[1])] }), grant.digests.contains(digest)
         else { return Response(status: .notFound, body: Data("no such object\n".utf8)) }
         let decoded = pathAndQuery.count == 2 && pathAndQuery[1].contains("decoded=1")
         do {

@@ -72,20 +72,23 @@ public struct ProcessHandler: Handler {
         }
         let tail = result.stderrTail.isEmpty ? nil : result.stderrTail
         if result.timedOut {
-            throw HandlerFailure(ErrorReport(
-                message: "handler timed out after \(timeout) and was killed", kind: "timeout",
-                exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
+            throw HandlerFailure(
+                ErrorReport(
+                    message: "handler timed out after \(timeout) and was killed", kind: "timeout",
+                    exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
         }
         if result.signalled || result.status != 0 {
             let how = result.signalled ? "was killed by signal \(result.status)" : "exited with status \(result.status)"
-            throw HandlerFailure(ErrorReport(
-                message: "handler \(how)", kind: "exit", exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
+            throw HandlerFailure(
+                ErrorReport(
+                    message: "handler \(how)", kind: "exit", exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
         }
         do {
             return try WireFormat.parseOutputs(result.stdout)
         } catch {
-            throw HandlerFailure(ErrorReport(
-                message: "\(error)", kind: "invalid-output", exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
+            throw HandlerFailure(
+                ErrorReport(
+                    message: "\(error)", kind: "invalid-output", exitStatus: result.status, stderrTail: tail, snapshot: invocation.snapshot))
         }
     }
 

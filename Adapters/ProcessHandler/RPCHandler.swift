@@ -67,8 +67,9 @@ public struct RPCHandler: Handler {
 
         func failure(_ message: String, kind: String) -> HandlerFailure {
             let tail = process.outputTail
-            return HandlerFailure(ErrorReport(
-                message: message, kind: kind, stderrTail: tail.isEmpty ? nil : tail, snapshot: invocation.snapshot))
+            return HandlerFailure(
+                ErrorReport(
+                    message: message, kind: kind, stderrTail: tail.isEmpty ? nil : tail, snapshot: invocation.snapshot))
         }
         do {
             try await process.ensureRunning()

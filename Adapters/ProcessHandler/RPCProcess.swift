@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Keeps one long-lived RPC-mode handler process running (DESIGN.md §4).
@@ -39,8 +39,10 @@ actor RPCProcess {
     /// Children this supervisor killed on purpose (their exit is not a failure).
     private var killed: Set<pid_t> = []
 
-    init(command: [String], executable: String, environment: [String: String], workingDirectory: String?,
-         stderrSink: (@Sendable (Data) -> Void)?, logger: Logger) throws {
+    init(
+        command: [String], executable: String, environment: [String: String], workingDirectory: String?,
+        stderrSink: (@Sendable (Data) -> Void)?, logger: Logger
+    ) throws {
         self.command = command
         self.executable = executable
         self.environment = environment
@@ -90,9 +92,11 @@ actor RPCProcess {
         failures += 1
         let delay = Duration.milliseconds(min(30_000, 100 << min(failures - 1, 9)))
         notBefore = ContinuousClock.now + delay
-        logger.warning("RPC handler exited; it is started again on the next invocation", metadata: [
-            "pid": "\(child)", "status": "\(status)", "backoff": "\(delay)", "output": "\(outputTail.suffix(400))",
-        ])
+        logger.warning(
+            "RPC handler exited; it is started again on the next invocation",
+            metadata: [
+                "pid": "\(child)", "status": "\(status)", "backoff": "\(delay)", "output": "\(outputTail.suffix(400))",
+            ])
     }
 
     /// Records a successful invocation: the backoff starts again from its shortest delay.
@@ -185,8 +189,9 @@ actor RPCProcess {
 
     private func posixSpawn(output: Int32, environment env: [String: String]) throws -> pid_t {
         do {
-            return try Spawn.start(executable, arguments: Array(command.dropFirst()), environment: env, workingDirectory: workingDirectory,
-                                   descriptors: [(0, .null), (1, .duplicate(output)), (2, .duplicate(output)), (3, .duplicate(listener))])
+            return try Spawn.start(
+                executable, arguments: Array(command.dropFirst()), environment: env, workingDirectory: workingDirectory,
+                descriptors: [(0, .null), (1, .duplicate(output)), (2, .duplicate(output)), (3, .duplicate(listener))])
         } catch {
             throw Unavailable(description: "cannot start \(executable): \(error.reason)")
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `posix_spawn` the way every handler process is started: in a process group of its own (so it
@@ -20,8 +21,10 @@ enum Spawn {
     /// change directory portably), with `descriptors` (child fd → what it is).
     /// - Returns: the child's pid.
     /// - Throws: ``Failure`` with the error text of posix_spawn.
-    static func start(_ executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-                      descriptors: [(Int32, Descriptor)]) throws(Failure) -> pid_t {
+    static func start(
+        _ executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
+        descriptors: [(Int32, Descriptor)]
+    ) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -46,7 +46,8 @@ public enum ProviderHTTP {
             request.body = .bytes(ByteBuffer(bytes: body))
             let (failure, retryAfter): (ProviderHTTPError, Duration?)
             do {
-                let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+                let response = try await client.execute(
+                    request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
                 let status = Int(response.status.code)
                 if (200..<300).contains(status) { return response }
                 let text = String(buffer: try await response.body.collect(upTo: 1 << 20))

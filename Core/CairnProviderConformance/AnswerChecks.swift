@@ -18,8 +18,9 @@ enum AnswerChecks {
         } catch {
             throw check.failure("the tool call's arguments are not JSON: \(Reader.quote(call.arguments, limit: 400))")
         }
-        try check.require(arguments == Fixtures.toolArguments,
-                          "the tool call's arguments are \(arguments.text), expected \(Fixtures.toolArguments.text)")
+        try check.require(
+            arguments == Fixtures.toolArguments,
+            "the tool call's arguments are \(arguments.text), expected \(Fixtures.toolArguments.text)")
         try check.require(answer.stop == .toolUse, "the stop reason is \(Reader.name(answer.stop)), expected tool_use")
     }
 

@@ -28,21 +28,29 @@ enum CancellationCheck {
             }
         }
         var deltas = firstDelta.makeAsyncIterator()
-        let delta = await withTaskCancellationHandler { await deltas.next() != nil } onCancel: { consumer.cancel() }
+        let delta = await withTaskCancellationHandler {
+            await deltas.next() != nil
+        } onCancel: {
+            consumer.cancel()
+        }
         guard delta else {
             throw check.failure("\(what): the answer ended before its first text delta, so nothing could be cancelled")
         }
         consumer.cancel()
         let promptness = check.promptness
-        let result = try await Race.within(promptness, or: {
-            check.failure("\(what): the stream went on for more than \(promptness) after the task was cancelled")
-        }) { await consumer.value }
+        let result = try await Race.within(
+            promptness,
+            or: {
+                check.failure("\(what): the stream went on for more than \(promptness) after the task was cancelled")
+            }
+        ) { await consumer.value }
         switch result {
         case .success(let turn) where turn.message.text == Fixtures.longText:
             return
         case .success(let turn):
-            throw check.failure("\(what): ModelTurn.collect returned a turn of \(turn.message.text.count) of the answer's "
-                                + "\(Fixtures.longText.count) characters, expected CancellationError")
+            throw check.failure(
+                "\(what): ModelTurn.collect returned a turn of \(turn.message.text.count) of the answer's "
+                    + "\(Fixtures.longText.count) characters, expected CancellationError")
         case .failure(let error):
             try check.require(error is CancellationError, "\(what): ModelTurn.collect threw \(Reader.describe(error)), expected CancellationError")
         }
@@ -62,20 +70,26 @@ enum CancellationCheck {
         try check.require(lag <= check.promptness, "\(what): the stream went on for \(lag) after the task was cancelled, more than \(check.promptness)")
         switch result {
         case .success(let turn):
-            throw check.failure("\(what): ModelTurn.collect returned a turn (\(turn.message.text.count) characters, stop "
-                                + "\(turn.stop.rawValue)) from a cancelled task, expected CancellationError")
+            throw check.failure(
+                "\(what): ModelTurn.collect returned a turn (\(turn.message.text.count) characters, stop "
+                    + "\(turn.stop.rawValue)) from a cancelled task, expected CancellationError")
         case .failure(let error):
             try check.require(error is CancellationError, "\(what): ModelTurn.collect threw \(Reader.describe(error)), expected CancellationError")
         }
     }
 
     /// Collects `stream`, cancelling the current task at the first text delta (noted in `at`).
-    private static func collectCancellingItself(_ stream: AsyncThrowingStream<ModelEvent, any Error>,
-                                                at moment: Moment) async -> Result<ModelTurn, any Error> {
+    private static func collectCancellingItself(
+        _ stream: AsyncThrowingStream<ModelEvent, any Error>,
+        at moment: Moment
+    ) async -> Result<ModelTurn, any Error> {
         do {
-            return .success(try await ModelTurn.collect(stream, onText: { _ in
-                if moment.mark() { withUnsafeCurrentTask { $0?.cancel() } }
-            }))
+            return .success(
+                try await ModelTurn.collect(
+                    stream,
+                    onText: { _ in
+                        if moment.mark() { withUnsafeCurrentTask { $0?.cancel() } }
+                    }))
         } catch {
             return .failure(error)
         }

@@ -31,9 +31,11 @@ enum FailureChecks {
         }
         try check.require(!(error is CancellationError), "\(what) failed with CancellationError, expected the provider's error")
         let description = String(describing: error)
-        try check.require(Reader.mentions(status, in: description),
-                          "the error of \(what) does not name the status \(status): \(Reader.describe(error))")
-        try check.require(description.contains(message),
-                          "the error of \(what) does not give the server's message \(Reader.quote(message)): \(Reader.describe(error))")
+        try check.require(
+            Reader.mentions(status, in: description),
+            "the error of \(what) does not name the status \(status): \(Reader.describe(error))")
+        try check.require(
+            description.contains(message),
+            "the error of \(what) does not give the server's message \(Reader.quote(message)): \(Reader.describe(error))")
     }
 }

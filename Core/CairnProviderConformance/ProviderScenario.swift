@@ -76,16 +76,20 @@ public enum ProviderScenario: String, Sendable, Hashable, CaseIterable, CustomSt
         case .usage:
             return ProviderScript(marker: marker, replies: [.text("Usage is counted in tokens.")])
         case .transientFailure:
-            return ProviderScript(marker: marker, replies: [
-                .failure(status: 429, message: "rate limited: slow down"), .failure(status: 500, message: "internal hiccup"),
-                .text(Fixtures.recovered),
-            ])
+            return ProviderScript(
+                marker: marker,
+                replies: [
+                    .failure(status: 429, message: "rate limited: slow down"), .failure(status: 500, message: "internal hiccup"),
+                    .text(Fixtures.recovered),
+                ])
         case .persistentFailure:
             return ProviderScript(marker: marker, replies: [.failure(status: 503, message: "overloaded: try again later")])
         case .badRequest:
-            return ProviderScript(marker: marker, replies: [
-                .failure(status: 400, message: "messages.0.content: field required"), .text(Fixtures.retriedClientError),
-            ])
+            return ProviderScript(
+                marker: marker,
+                replies: [
+                    .failure(status: 400, message: "messages.0.content: field required"), .text(Fixtures.retriedClientError),
+                ])
         case .unauthorized:
             return ProviderScript(marker: marker, replies: [.failure(status: 401, message: "invalid x-api-key"), .text(Fixtures.retriedClientError)])
         case .cancellation:

@@ -51,8 +51,10 @@ final class Race<Value: Sendable>: Sendable {
     }
 
     /// `body`'s result, or `failure` if it takes longer than `limit`.
-    static func within(_ limit: Duration, or failure: @escaping @Sendable () -> any Error,
-                       _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    static func within(
+        _ limit: Duration, or failure: @escaping @Sendable () -> any Error,
+        _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
         let race = Race()
         race.spawn {
             do { race.settle(.success(try await body())) } catch { race.settle(.failure(error)) }

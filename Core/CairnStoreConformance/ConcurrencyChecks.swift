@@ -56,8 +56,10 @@ enum ConcurrencyChecks {
         try Kit.require(try await second.sessionInfo(info.id) == info, check, "a second instance does not see a session created by the first")
         try Kit.require(try await second.get(digest) == Data("shared".utf8), check, "a second instance does not see a blob put by the first")
         _ = try await first.append([Kit.push("one")], to: info.id, expectedLength: 1)
-        try await Kit.expectError(check, "a stale append through the second instance",
-            { ($0 as? CairnError) == .conflict(session: info.id, expected: 1, actual: 2) }) {
+        try await Kit.expectError(
+            check, "a stale append through the second instance",
+            { ($0 as? CairnError) == .conflict(session: info.id, expected: 1, actual: 2) }
+        ) {
             _ = try await second.append([Kit.push("two")], to: info.id, expectedLength: 1)
         }
         _ = try await second.append([Kit.push("two")], to: info.id, expectedLength: 2)

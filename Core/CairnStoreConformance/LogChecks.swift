@@ -41,8 +41,10 @@ enum LogChecks {
         let store = try await fixture.make()
         let info = try await Kit.newSession(in: store)
         for wrong in [0, 2, 7] {
-            try await Kit.expectError(check, "append expecting length \(wrong) when it is 1",
-                { ($0 as? CairnError) == .conflict(session: info.id, expected: wrong, actual: 1) }) {
+            try await Kit.expectError(
+                check, "append expecting length \(wrong) when it is 1",
+                { ($0 as? CairnError) == .conflict(session: info.id, expected: wrong, actual: 1) }
+            ) {
                 _ = try await store.append([Kit.push("x")], to: info.id, expectedLength: wrong)
             }
         }
@@ -93,8 +95,9 @@ enum LogChecks {
         let digest = try await store.put(body)
         let draft = EntryDraft(
             event: .other("step-result"),
-            header: ObjectHeader(contentType: "application/json", contentEncoding: "", schemaURL: "https://example.com/s.json",
-                                 name: "result/1", metadata: ["attempt": "2", "note": "line\nbreak \"quoted\""]),
+            header: ObjectHeader(
+                contentType: "application/json", contentEncoding: "", schemaURL: "https://example.com/s.json",
+                name: "result/1", metadata: ["attempt": "2", "note": "line\nbreak \"quoted\""]),
             digest: digest, size: body.count, time: Kit.clock.addingTimeInterval(1.987), source: "handler")
         let appended = try await store.append([draft], to: info.id, expectedLength: 1)
         let read = try await store.readOwn(info.id, from: 1, limit: 1)
@@ -109,8 +112,10 @@ enum LogChecks {
         let child = try await Kit.newSession(in: store, parent: parent.id, forkPoint: 3, event: .fork)
         let own = try await store.readOwn(child.id, from: 0, limit: nil)
         try Kit.require(own.map(\.seq) == [3] && own.first?.event == .fork, check, "a child forked at 3 has own entries \(own.map(\.seq)), expected [3]")
-        try await Kit.expectError(check, "append to child at its own count instead of its logical length",
-            { ($0 as? CairnError) == .conflict(session: child.id, expected: 1, actual: 4) }) {
+        try await Kit.expectError(
+            check, "append to child at its own count instead of its logical length",
+            { ($0 as? CairnError) == .conflict(session: child.id, expected: 1, actual: 4) }
+        ) {
             _ = try await store.append([Kit.push("c")], to: child.id, expectedLength: 1)
         }
         _ = try await store.append([Kit.push("c1")], to: child.id, expectedLength: 4)
@@ -144,8 +149,9 @@ enum LogChecks {
         _ = try await store.append([Kit.push("x"), sleep], to: info.id, expectedLength: 1)
         try Kit.require(try await store.dueTimers(at: Kit.clock).isEmpty, check, "a timer due in 60 s is reported due now")
         let later = try await store.dueTimers(at: due)
-        try Kit.require(later.map(\.session) == [info.id] && later.map({ Timestamps.milliseconds($0.due) }) == [Timestamps.milliseconds(due)],
-                        check, "at its due time dueTimers returned \(later)")
+        try Kit.require(
+            later.map(\.session) == [info.id] && later.map({ Timestamps.milliseconds($0.due) }) == [Timestamps.milliseconds(due)],
+            check, "at its due time dueTimers returned \(later)")
         try Kit.require(try await store.dueTimers(at: due).count == 1, check, "asking twice for due timers lost the timer")
         _ = try await store.append([EntryDraft(event: .wake, time: due, source: "kit")], to: info.id, expectedLength: 3)
         try Kit.require(try await store.dueTimers(at: due.addingTimeInterval(1)).isEmpty, check, "a woken session is still reported due")

@@ -52,11 +52,15 @@ public enum WorkPoolConformance {
         for i in 0..<3 { _ = try await pool.push(pool: "p", payload: Data("\(i)".utf8), maxAttempts: 3, id: "item-\(i)", now: t0) }
         try require(try await pool.size(pool: "p", now: t0) == PoolSize(pending: 3, claimed: 0, completed: 0, deadLettered: 0), check, "size after 3 pushes")
         let first = try await pool.claim(pool: "p", worker: "w1", lease: 30, now: t0)
-        try require(first?.id == "item-0" && first?.attempts == 1 && first?.worker == "w1" && first?.payload == Data("0".utf8), check, "first claim got \(String(describing: first))")
+        try require(
+            first?.id == "item-0" && first?.attempts == 1 && first?.worker == "w1" && first?.payload == Data("0".utf8), check,
+            "first claim got \(String(describing: first))")
         let second = try await pool.claim(pool: "p", worker: "w2", lease: 30, now: t0)
         try require(second?.id == "item-1", check, "second claim got \(String(describing: second?.id)), expected item-1")
         try await pool.complete(item: "item-0", worker: "w1", now: t0)
-        try require(try await pool.size(pool: "p", now: t0) == PoolSize(pending: 1, claimed: 1, completed: 1, deadLettered: 0), check, "size after a claim and a completion")
+        try require(
+            try await pool.size(pool: "p", now: t0) == PoolSize(pending: 1, claimed: 1, completed: 1, deadLettered: 0), check,
+            "size after a claim and a completion")
         do {
             try await pool.complete(item: "item-0", worker: "w1", now: t0)
             throw ConformanceFailure(check: check, message: "completing twice succeeded")
@@ -78,9 +82,12 @@ public enum WorkPoolConformance {
         let check = "leases expire and fence the old holder", pool = try await make()
         _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 5, id: "x", now: t0)
         _ = try await pool.claim(pool: "p", worker: "old", lease: 10, now: t0)
-        try require(try await pool.claim(pool: "p", worker: "new", lease: 10, now: t0.addingTimeInterval(5)) == nil, check, "an item under a live lease was claimed again")
+        try require(
+            try await pool.claim(pool: "p", worker: "new", lease: 10, now: t0.addingTimeInterval(5)) == nil, check,
+            "an item under a live lease was claimed again")
         try await pool.heartbeat(item: "x", worker: "old", lease: 10, now: t0.addingTimeInterval(5))
-        try require(try await pool.claim(pool: "p", worker: "new", lease: 10, now: t0.addingTimeInterval(12)) == nil, check, "a heartbeat did not extend the lease")
+        try require(
+            try await pool.claim(pool: "p", worker: "new", lease: 10, now: t0.addingTimeInterval(12)) == nil, check, "a heartbeat did not extend the lease")
         let taken = try await pool.claim(pool: "p", worker: "new", lease: 10, now: t0.addingTimeInterval(16))
         try require(taken?.worker == "new" && taken?.attempts == 2, check, "after the lease ran out the item was not claimable: \(String(describing: taken))")
         for operation in ["heartbeat", "complete", "fail"] {
@@ -111,7 +118,9 @@ public enum WorkPoolConformance {
         // An item abandoned (lease ran out) as often as allowed is dead-lettered, not claimed again.
         _ = try await pool.push(pool: "q", payload: payload, maxAttempts: 1, id: "abandoned", now: t0)
         _ = try await pool.claim(pool: "q", worker: "w", lease: 1, now: t0)
-        try require(try await pool.claim(pool: "q", worker: "w2", lease: 1, now: t0.addingTimeInterval(5)) == nil, check, "an item out of attempts was claimed after its lease ran out")
+        try require(
+            try await pool.claim(pool: "q", worker: "w2", lease: 1, now: t0.addingTimeInterval(5)) == nil, check,
+            "an item out of attempts was claimed after its lease ran out")
         try require(try await pool.deadLetters(pool: "q").map(\.id) == ["abandoned"], check, "an abandoned item out of attempts was not dead-lettered")
     }
 
@@ -137,7 +146,8 @@ public enum WorkPoolConformance {
         _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 3, id: "held", now: t0)
         _ = try await pool.claim(pool: "p", worker: "w1", lease: 3600, now: t0)
         try await pool.heartbeat(worker: "w2", now: t0.addingTimeInterval(15))
-        try require(try await pool.reapStale(now: t0.addingTimeInterval(20), releasingIn: pool).isEmpty, check, "a worker at exactly twice its interval was reaped")
+        try require(
+            try await pool.reapStale(now: t0.addingTimeInterval(20), releasingIn: pool).isEmpty, check, "a worker at exactly twice its interval was reaped")
         let reaped = try await pool.reapStale(now: t0.addingTimeInterval(21), releasingIn: pool)
         try require(reaped == ["w1"], check, "reaped \(reaped), expected w1 only")
         try require(try await pool.workers().map(\.id) == ["w2"], check, "the reaped worker is still registered")
@@ -164,7 +174,8 @@ public enum WorkPoolConformance {
         try require(third?.id == "s@6", check, "after the holder completed, the key's next item was not claimable: \(String(describing: third?.id))")
         // A lapsed lease frees the key too.
         _ = try await pool.push(pool: "p", payload: payload, maxAttempts: 3, id: "s@7", key: "s", now: t0)
-        try require(try await pool.claim(pool: "p", worker: "c", lease: 10, now: t0.addingTimeInterval(5)) == nil, check, "claimed while the key's lease was live")
+        try require(
+            try await pool.claim(pool: "p", worker: "c", lease: 10, now: t0.addingTimeInterval(5)) == nil, check, "claimed while the key's lease was live")
         let fourth = try await pool.claim(pool: "p", worker: "c", lease: 10, now: t0.addingTimeInterval(11))
         try require(fourth?.id == "s@6" || fourth?.id == "s@7", check, "a lapsed lease did not free the key: \(String(describing: fourth?.id))")
     }

@@ -54,12 +54,13 @@ public struct ReplayReport: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let steps = "\(replayedSteps) step\(replayedSteps == 1 ? "" : "s") replayed"
         let unreached = unreachedSteps == 0 ? "" : ", \(unreachedSteps) not reached"
-        let end = switch outcome {
-        case .finished(let result): "finished with result \(ReplayText.excerpt(result))"
-        case .failed(let message): "failed: \(message)"
-        case .inProgress(let position?, let next): "in progress, stopped at position \(position) (\(next))"
-        case .inProgress(nil, let next): "in progress, waiting for \(next)"
-        }
+        let end =
+            switch outcome {
+            case .finished(let result): "finished with result \(ReplayText.excerpt(result))"
+            case .failed(let message): "failed: \(message)"
+            case .inProgress(let position?, let next): "in progress, stopped at position \(position) (\(next))"
+            case .inProgress(nil, let next): "in progress, waiting for \(next)"
+            }
         return "session \(session): \(steps)\(unreached); \(end)"
     }
 }

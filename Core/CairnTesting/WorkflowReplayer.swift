@@ -96,7 +96,8 @@ public struct WorkflowReplayer<W: Workflow>: Sendable {
     static func sameJSON(_ a: Data, _ b: Data) -> Bool {
         if a == b { return true }
         guard let left = try? JSONDecoder().decode(JSONValue.self, from: a),
-              let right = try? JSONDecoder().decode(JSONValue.self, from: b) else { return false }
+            let right = try? JSONDecoder().decode(JSONValue.self, from: b)
+        else { return false }
         return left == right
     }
 }

@@ -48,7 +48,8 @@ public enum ToolConformance {
         guard case .object(let schema) = spec.inputSchema, schema["type"] == .string("object") else {
             throw ToolConformanceFailure("'\(spec.name)''s input schema must be a JSON Schema object with \"type\": \"object\", not \(spec.inputSchema.text)")
         }
-        if let properties = schema["properties"], case .object = properties {} else if schema["properties"] != nil {
+        if let properties = schema["properties"], case .object = properties {
+        } else if schema["properties"] != nil {
             throw ToolConformanceFailure("'\(spec.name)''s input schema has \"properties\" that is not an object")
         }
     }
@@ -116,8 +117,10 @@ public struct ToolFixture: Sendable {
     public var cancellationBound: Duration
 
     /// Creates a fixture.
-    public init(make: @escaping @Sendable () async throws -> any Tool, validArguments: JSONValue, cancellationBound: Duration = .seconds(10),
-                checkResult: @escaping @Sendable (String) throws -> Void = { _ in }) {
+    public init(
+        make: @escaping @Sendable () async throws -> any Tool, validArguments: JSONValue, cancellationBound: Duration = .seconds(10),
+        checkResult: @escaping @Sendable (String) throws -> Void = { _ in }
+    ) {
         self.make = make
         self.validArguments = validArguments
         self.checkResult = checkResult

@@ -6,7 +6,8 @@ import Foundation
 let session = try HandlerSession.standard()
 let last = session.read().last
 if let object = try? await last?.jsonObject() as? [String: Any],
-   object["kind"] as? String == "input", let text = object["text"] as? String {
+    object["kind"] as? String == "input", let text = object["text"] as? String
+{
     try session.writeJSON(["kind": "echo", "text": text.uppercased()])
 } else {
     session.pause("nothing to echo")

@@ -123,7 +123,9 @@ struct AgentBuilder {
             let location = path(file)
             guard FileManager.default.isReadableFile(atPath: location) else { throw invalid("skills: \(skill.name)'s file \(location) cannot be read") }
             return Skill(name: skill.name, description: skill.description) {
-                guard let data = FileManager.default.contents(atPath: location) else { throw CairnError.invalidArgument("cannot read the skill file \(location)") }
+                guard let data = FileManager.default.contents(atPath: location) else {
+                    throw CairnError.invalidArgument("cannot read the skill file \(location)")
+                }
                 return String(decoding: data, as: UTF8.self)
             }
         case (nil, let content?):
@@ -152,12 +154,15 @@ struct AgentBuilder {
         }
         if let health = spec.health {
             let action = try PolicyVerdict.Action.parse(health.action ?? "pause", field: "\(file): health.action")
-            policies.append(HealthPolicy(
-                stuckAfter: try bounded(health.stuckAfter, "health.stuck_after", 1...1000), loopRepeats: try bounded(health.loopRepeats, "health.loop_repeats", 2...1000),
-                maxLoopLength: try bounded(health.maxLoopLength, "health.max_loop_length", 2...100) ?? 4,
-                emptyReplies: try bounded(health.emptyReplies, "health.empty_replies", 1...1000), errorRate: try bounded(health.errorRate, "health.error_rate", 0...1),
-                errorWindow: try bounded(health.errorWindow, "health.error_window", 1...10_000) ?? 10, action: action,
-                cooldown: try bounded(health.cooldown, "health.cooldown", 0...100_000) ?? 10))
+            policies.append(
+                HealthPolicy(
+                    stuckAfter: try bounded(health.stuckAfter, "health.stuck_after", 1...1000),
+                    loopRepeats: try bounded(health.loopRepeats, "health.loop_repeats", 2...1000),
+                    maxLoopLength: try bounded(health.maxLoopLength, "health.max_loop_length", 2...100) ?? 4,
+                    emptyReplies: try bounded(health.emptyReplies, "health.empty_replies", 1...1000),
+                    errorRate: try bounded(health.errorRate, "health.error_rate", 0...1),
+                    errorWindow: try bounded(health.errorWindow, "health.error_window", 1...10_000) ?? 10, action: action,
+                    cooldown: try bounded(health.cooldown, "health.cooldown", 0...100_000) ?? 10))
         }
         governance.policies = policies
         return governance

@@ -15,15 +15,18 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Run an agent from a YAML file in a session, continue its conversation, resume it after a pause.",
-        discussion: "Every model call, tool call and governance decision is a step in the session's log, so an interrupted run resumes without repeating them. See Docs/agents.md for the file format.",
+        discussion:
+            "Every model call, tool call and governance decision is a step in the session's log, so an interrupted run resumes without repeating them. See Docs/agents.md for the file format.",
         subcommands: [AgentRunCommand.self, AgentSendCommand.self, AgentResumeCommand.self, AgentContinueCommand.self])
 }
 
 /// Options shared by the agent commands: what the operator allows.
 struct AgentRunOptions: ParsableArguments {
-    @Option(name: .customLong("allow-host"), help: ArgumentHelp(
-        "A host HTTP tools may reach (repeatable; host, host:port or *.domain). Also CAIRN_ALLOWED_HOSTS (comma-separated). None: HTTP tools reach nothing.",
-        valueName: "HOST"))
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp(
+            "A host HTTP tools may reach (repeatable; host, host:port or *.domain). Also CAIRN_ALLOWED_HOSTS (comma-separated). None: HTTP tools reach nothing.",
+            valueName: "HOST"))
     var allowHosts: [String] = []
     @Flag(help: "Print the run's events as JSON lines on stdout instead of its text.") var events = false
 
@@ -62,12 +65,15 @@ final class AgentPrinter: Sendable {
             FileHandle.standardError.write(Data("← \(name)\(isError ? " failed" : ""): \(text.prefix(200).replacingOccurrences(of: "\n", with: " "))\n".utf8))
         case .governance(let decision):
             endLine()
-            FileHandle.standardError.write(Data("governance: \(decision.outcome?.rawValue ?? "allow") before \(decision.action.summary): \(decision.reason)\n".utf8))
+            FileHandle.standardError.write(
+                Data("governance: \(decision.outcome?.rawValue ?? "allow") before \(decision.action.summary): \(decision.reason)\n".utf8))
         case .usage:
             break
         case .reply(let text):
             // A reply that was not streamed (its turn was recorded before a crash) is printed whole.
-            let streamed = state.withLock { value in defer { value.streamed = false }; return value.streamed }
+            let streamed = state.withLock { value in
+                defer { value.streamed = false }; return value.streamed
+            }
             if !streamed { FileHandle.standardOutput.write(Data(text.utf8)) }
             state.withLock { $0.atLineStart = false }
             endLine()
@@ -75,7 +81,9 @@ final class AgentPrinter: Sendable {
     }
 
     func endLine() {
-        let needed = state.withLock { value in defer { value.atLineStart = true }; return !value.atLineStart }
+        let needed = state.withLock { value in
+            defer { value.atLineStart = true }; return !value.atLineStart
+        }
         if needed && !json { FileHandle.standardOutput.write(Data("\n".utf8)) }
     }
 }
@@ -92,8 +100,9 @@ enum AgentSessionDriver {
     }
 
     static func drive(_ context: CLIContext, session: SessionID, agent: AgentDefinition, printer: AgentPrinter) async throws {
-        let runtime = Runtime(store: context.store, handler: WorkflowHandler(AgentWorkflow(agent, conversational: true)),
-                              options: RuntimeOptions(source: "runtime"))
+        let runtime = Runtime(
+            store: context.store, handler: WorkflowHandler(AgentWorkflow(agent, conversational: true)),
+            options: RuntimeOptions(source: "runtime"))
         let report = try await runtime.drive(session)
         printer.endLine()
         switch report.status {
@@ -142,8 +151,9 @@ struct AgentRunCommand: AsyncParsableCommand {
         let context = try CLIContext(storeFlag: storeOption.store, create: true)
         var metadata = try KeyValues.parse(meta, flag: "--meta")
         metadata[AgentSessionDriver.fileKey] = path
-        let session = try await context.sessions.create(agent: agent.name, metadata: metadata,
-                                                        pushing: [try AgentSessionDriver.object(prompt, name: "input", agent: agent)], source: "cli")
+        let session = try await context.sessions.create(
+            agent: agent.name, metadata: metadata,
+            pushing: [try AgentSessionDriver.object(prompt, name: "input", agent: agent)], source: "cli")
         try context.remember(session.id)
         FileHandle.standardError.write(Data("session \(session.id)\n".utf8))
         try await AgentSessionDriver.drive(context, session: session.id, agent: agent, printer: printer)

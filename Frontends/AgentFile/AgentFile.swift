@@ -20,9 +20,11 @@ public struct AgentFileOptions: Sendable {
     public var environment: [String: String]
 
     /// Creates options.
-    public init(components: Components = Components(), allowedHosts: HostAllowlist = .denyAll, ledgerFolder: String? = nil,
-                notifier: any EscalationNotifier = LogEscalationNotifier(), observer: @escaping AgentObserver = { _, _ in },
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        components: Components = Components(), allowedHosts: HostAllowlist = .denyAll, ledgerFolder: String? = nil,
+        notifier: any EscalationNotifier = LogEscalationNotifier(), observer: @escaping AgentObserver = { _, _ in },
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.components = components
         self.allowedHosts = allowedHosts
         self.ledgerFolder = ledgerFolder
@@ -73,7 +75,9 @@ public enum AgentFile {
         if let mapping = node.mapping {
             if let allowed = AgentFileSpec.schema[path] {
                 for key in mapping.keys.compactMap(\.string) where !allowed.contains(key) {
-                    throw CairnError.invalidArgument("\(file): unknown key '\(key)' in \(path.isEmpty ? "the top level" : path); expected one of \(allowed.sorted().joined(separator: ", "))")
+                    throw CairnError.invalidArgument(
+                        "\(file): unknown key '\(key)' in \(path.isEmpty ? "the top level" : path); expected one of \(allowed.sorted().joined(separator: ", "))"
+                    )
                 }
             }
             for (key, value) in mapping {

@@ -32,8 +32,9 @@ public enum AgentFileHandlerKind {
         }
         let hosts = try HostAllowlist(try options.strings("allowed_hosts") ?? [])
         let usage = try options.path("usage_folder") ?? options.resolve(path: ".cairn/usage")
-        let fileOptions = AgentFileOptions(components: configuration.components, allowedHosts: hosts, ledgerFolder: usage,
-                                           environment: options.environment)
+        let fileOptions = AgentFileOptions(
+            components: configuration.components, allowedHosts: hosts, ledgerFolder: usage,
+            environment: options.environment)
         let definition = try await AgentFile.load(options.resolve(path: path), options: fileOptions)
         let runs = try await AgentRuns.shared(in: configuration.resources)
         return runs.handler(for: definition, agent: configuration.spec.agent)

@@ -47,8 +47,10 @@ struct AgentFileSpec: Decodable, Sendable {
             } else if let name {
                 (provider, self.name) = try Self.parse(id: name, codingPath: decoder.codingPath)
             } else {
-                throw DecodingError.keyNotFound(AnyKey("provider"), .init(
-                    codingPath: decoder.codingPath, debugDescription: "name the provider: provider: openai, or name: openai:MODEL"))
+                throw DecodingError.keyNotFound(
+                    AnyKey("provider"),
+                    .init(
+                        codingPath: decoder.codingPath, debugDescription: "name the provider: provider: openai, or name: openai:MODEL"))
             }
             maxTokens = try container.decodeIfPresent(Int.self, forKey: AnyKey("max_tokens"))
             temperature = try container.decodeIfPresent(Double.self, forKey: AnyKey("temperature"))

@@ -1,7 +1,8 @@
 public import CairnCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Resolves the store and session a command acts on, and remembers the current ones; for the
@@ -56,7 +57,8 @@ public struct CLIContext {
         let environment = ProcessInfo.processInfo.environment
         let sameStore = current.map { CLIContext.normalize($0.store) == storeURL } ?? false
         guard let text = flag ?? environment["CAIRN_SESSION"].flatMap({ $0.isEmpty ? nil : $0 }) ?? (sameStore ? current?.session : nil) else {
-            throw CairnError.invalidArgument("no session given and no current session for \(storeURL); run '\(CairnCommand.settings.name) start' or pass --session ID")
+            throw CairnError.invalidArgument(
+                "no session given and no current session for \(storeURL); run '\(CairnCommand.settings.name) start' or pass --session ID")
         }
         return try SessionID(text)
     }

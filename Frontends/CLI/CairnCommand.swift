@@ -42,7 +42,8 @@ public struct CairnCommand: AsyncParsableCommand {
         CommandConfiguration(
             commandName: settings.name,
             abstract: "Cairn: durable sessions and handlers on an append-only log.",
-            discussion: "A session is an append-only log of objects. A handler is invoked on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them. 'cairn components' lists what this build can assemble.",
+            discussion:
+                "A session is an append-only log of objects. A handler is invoked on each new event and appends what it writes. The store and the current session are remembered in .cairn/current.json in the working directory; CAIRN_STORE and CAIRN_SESSION override them. 'cairn components' lists what this build can assemble.",
             version: CairnVersion.current,
             subcommands: baseCommands + contributed.withLock { $0 })
     }
@@ -70,9 +71,11 @@ public struct CairnCommand: AsyncParsableCommand {
 /// `-b STORE_URL`, shared by every command.
 public struct StoreOption: ParsableArguments {
     /// The flag's value, if given.
-    @Option(name: [.customShort("b"), .customLong("store")], help: ArgumentHelp(
-        "The store URL, e.g. file:///path, sqlite:///path/to/cairn.db or memory:// ('components' lists this build's schemes); a plain path is a file:// store. Default: .cairn/store.",
-        valueName: "STORE_URL"))
+    @Option(
+        name: [.customShort("b"), .customLong("store")],
+        help: ArgumentHelp(
+            "The store URL, e.g. file:///path, sqlite:///path/to/cairn.db or memory:// ('components' lists this build's schemes); a plain path is a file:// store. Default: .cairn/store.",
+            valueName: "STORE_URL"))
     public var store: String?
 
     /// Creates the option group (ArgumentParser's requirement).

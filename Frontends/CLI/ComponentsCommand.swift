@@ -7,7 +7,9 @@ struct ComponentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "components",
         abstract: "List the stores, model providers, tools and handler kinds this build of cairn offers.",
-        discussion: "These are the names configuration files may use: store URL schemes (-b), model.provider and tools: in agent files, handler kinds in cairn serve's handlers:. A build composed with other adapters lists theirs.")
+        discussion:
+            "These are the names configuration files may use: store URL schemes (-b), model.provider and tools: in agent files, handler kinds in cairn serve's handlers:. A build composed with other adapters lists theirs."
+    )
 
     @Flag(help: "Print JSON lines {seam, name, summary}.") var json = false
 
@@ -25,7 +27,8 @@ struct ComponentsCommand: AsyncParsableCommand {
         let width = (rows.map(\.seam.count).max() ?? 0) + 2
         let nameWidth = (rows.map(\.name.count).max() ?? 0) + 2
         for row in rows {
-            let line = row.seam.padding(toLength: width, withPad: " ", startingAt: 0) + row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            let line =
+                row.seam.padding(toLength: width, withPad: " ", startingAt: 0) + row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                 + row.summary
             FileHandle.standardOutput.write(Data((line.trimmingCharacters(in: .whitespaces) + "\n").utf8))
         }

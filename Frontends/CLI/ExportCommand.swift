@@ -8,7 +8,9 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a session's whole history (information, log, bodies) as a JSON fixture.",
-        discussion: "The fixture (format cairn.session-history/1) holds the session's id, agent, metadata and parent, and every entry of its log, inherited ones included, with its header and its body in base64 (JSON bodies also readable as body-json). Commit it and replay a workflow against it with CairnTesting's WorkflowReplayer; see Docs/workflows.md.")
+        discussion:
+            "The fixture (format cairn.session-history/1) holds the session's id, agent, metadata and parent, and every entry of its log, inherited ones included, with its header and its body in base64 (JSON bodies also readable as body-json). Commit it and replay a workflow against it with CairnTesting's WorkflowReplayer; see Docs/workflows.md."
+    )
 
     @OptionGroup var storeOption: StoreOption
     @OptionGroup var sessionOption: SessionOption

@@ -34,7 +34,9 @@ struct InspectCommand: AsyncParsableCommand {
         print("steps     \(rows.count - 1)")
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            let cells = row.enumerated().map { $0.offset == row.count - 1 ? $0.element : $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+            let cells = row.enumerated().map {
+                $0.offset == row.count - 1 ? $0.element : $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0)
+            }
             print(cells.joined(separator: "  "))
         }
         if !failures.isEmpty {

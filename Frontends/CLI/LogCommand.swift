@@ -6,7 +6,9 @@ struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Print a session's log.",
-        discussion: "Readable by default, one entry per line; -A adds control entries (start, pause, sleep, wake, error, ...). --json prints one JSON object per entry with seq, event, name, content-type, metadata, size, digest, time, source and the body as body (JSON or text) or body-base64.")
+        discussion:
+            "Readable by default, one entry per line; -A adds control entries (start, pause, sleep, wake, error, ...). --json prints one JSON object per entry with seq, event, name, content-type, metadata, size, digest, time, source and the body as body (JSON or text) or body-base64."
+    )
 
     @OptionGroup var storeOption: StoreOption
     @OptionGroup var sessionOption: SessionOption

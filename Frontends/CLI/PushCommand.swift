@@ -6,7 +6,9 @@ struct PushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
         abstract: "Append stdin (or a file) to a session as a push event.",
-        discussion: "Without --content-type, JSON is detected and stored as application/json, UTF-8 text as text/plain, anything else as application/octet-stream. Prints the new entry's sequence number.")
+        discussion:
+            "Without --content-type, JSON is detected and stored as application/json, UTF-8 text as text/plain, anything else as application/octet-stream. Prints the new entry's sequence number."
+    )
 
     @OptionGroup var storeOption: StoreOption
     @OptionGroup var sessionOption: SessionOption

@@ -72,7 +72,9 @@ struct ListCommand: AsyncParsableCommand {
             let marker = info.id == currentID ? "*" : " "
             let parent = info.parent.map { " fork of \($0) at #\(info.forkPoint - 1)" } ?? ""
             let agent = info.agent.isEmpty ? "" : " agent=\(info.agent)"
-            print("\(marker) \(info.id)  \(status.word.padding(toLength: 8, withPad: " ", startingAt: 0))  \(head.length) entries  \(Timestamps.format(info.created))\(agent)\(parent)")
+            print(
+                "\(marker) \(info.id)  \(status.word.padding(toLength: 8, withPad: " ", startingAt: 0))  \(head.length) entries  \(Timestamps.format(info.created))\(agent)\(parent)"
+            )
         }
     }
 }

@@ -35,9 +35,10 @@ public final class HandlerSession: @unchecked Sendable {
         self.output = output
         sessionID = environment["PUGMARK_SESSION_ID"] ?? ""
         agent = environment["PUGMARK_AGENT_ID"] ?? ""
-        metadata = environment["PUGMARK_SESSION_METADATA"].flatMap {
-            try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
-        } ?? [:]
+        metadata =
+            environment["PUGMARK_SESSION_METADATA"].flatMap {
+                try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+            } ?? [:]
     }
 
     /// Every entry of the log, oldest first, inherited entries included.
@@ -78,8 +79,10 @@ public final class HandlerSession: @unchecked Sendable {
     }
 
     /// Writes bytes with the given header.
-    public func write(_ data: Data, name: String = "", contentType: String = "application/octet-stream",
-                      schemaURL: String = "", metadata: [String: String] = [:], fork: Bool = false, session: String = "") {
+    public func write(
+        _ data: Data, name: String = "", contentType: String = "application/octet-stream",
+        schemaURL: String = "", metadata: [String: String] = [:], fork: Bool = false, session: String = ""
+    ) {
         var record: [String: Any] = ["data": data.base64EncodedString()]
         if !name.isEmpty { record["name"] = name }
         if !contentType.isEmpty { record["content-type"] = contentType }

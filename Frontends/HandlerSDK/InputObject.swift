@@ -1,7 +1,8 @@
 import CairnZstd
 public import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One entry of the session log as a handler receives it on stdin.

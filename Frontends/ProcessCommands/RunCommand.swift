@@ -5,7 +5,7 @@ import CairnProcessHandler
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The commands this target contributes to `cairn`: `run` and `worker`, which drive sessions
@@ -19,7 +19,9 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Drive sessions with a handler process: invoke it on each new event and append what it writes.",
-        discussion: "The handler speaks the pugmark wire protocol (Docs/protocol.md): the log arrives as JSON lines on stdin, outputs leave as JSON lines on stdout, stderr is its log. With --once, returns when every session it drives is paused, sleeping, finished or failed (exit status 1 if any failed). Without it, keeps running, reacting to new pushes and due timers, until SIGINT or SIGTERM.")
+        discussion:
+            "The handler speaks the pugmark wire protocol (Docs/protocol.md): the log arrives as JSON lines on stdin, outputs leave as JSON lines on stdout, stderr is its log. With --once, returns when every session it drives is paused, sleeping, finished or failed (exit status 1 if any failed). Without it, keeps running, reacting to new pushes and due timers, until SIGINT or SIGTERM."
+    )
 
     @OptionGroup var storeOption: StoreOption
     @OptionGroup var sessionOption: SessionOption

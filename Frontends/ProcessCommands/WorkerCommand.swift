@@ -8,7 +8,9 @@ struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Drive the store's sessions together with other workers, sharing them through a work pool.",
-        discussion: "Every worker proposes one pool item per pending session and claims items one at a time under a lease it keeps alive while the handler runs, so each event is handled by one worker; a worker that dies is reaped by the others after twice its heartbeat interval and its items are released. The pools live in a SQLite database: the store itself when it is sqlite://, otherwise --pool-db.")
+        discussion:
+            "Every worker proposes one pool item per pending session and claims items one at a time under a lease it keeps alive while the handler runs, so each event is handled by one worker; a worker that dies is reaped by the others after twice its heartbeat interval and its items are released. The pools live in a SQLite database: the store itself when it is sqlite://, otherwise --pool-db."
+    )
 
     @OptionGroup var storeOption: StoreOption
     @Option(help: "The pool's name; workers with the same pool share the work.") var pool: String

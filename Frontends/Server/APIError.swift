@@ -47,12 +47,13 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
             case .corrupt, .storage, .unsupportedStore: return APIError(.internalServerError, code: "storage_error", error.description)
             }
         case let error as any HTTPResponseError:
-            let code: String = switch error.status.code {
-            case 404: "not_found"
-            case 405: "method_not_allowed"
-            case 413: "body_too_large"
-            default: "http_\(error.status.code)"
-            }
+            let code: String =
+                switch error.status.code {
+                case 404: "not_found"
+                case 405: "method_not_allowed"
+                case 413: "body_too_large"
+                default: "http_\(error.status.code)"
+                }
             var message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             if error.status.code == 404 { message = "no such route; see Docs/http-api.md" }
             if error.status.code == 413 { message = "the request body is larger than the server's body limit (server.body_limit)" }

@@ -1,8 +1,8 @@
 public import CairnCore
 import Foundation
 public import Hummingbird
-import NIOCore
 public import Logging
+import NIOCore
 import Synchronization
 
 /// What route handlers work with: the store, the session operations, the driver and the limits.

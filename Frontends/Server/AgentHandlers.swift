@@ -1,6 +1,6 @@
 import CairnCore
-import Foundation
 import CoreMetrics
+import Foundation
 
 /// The handlers of a server, by agent name, behind one ``Handler`` that the runtime invokes: a
 /// session is served by its agent's handler, or by `default` if configured; a session with
@@ -22,8 +22,9 @@ struct AgentHandlers: Handler {
 
     func invoke(_ invocation: Invocation) async throws -> [HandlerOutput] {
         guard let handler = handler(for: invocation.session.agent) else {
-            throw HandlerFailure(ErrorReport(
-                message: "no handler is configured for agent '\(invocation.session.agent)'", kind: "handler", snapshot: invocation.snapshot))
+            throw HandlerFailure(
+                ErrorReport(
+                    message: "no handler is configured for agent '\(invocation.session.agent)'", kind: "handler", snapshot: invocation.snapshot))
         }
         metrics.invocations.increment()
         let start = ContinuousClock.now

@@ -24,8 +24,9 @@ extension AgentRuns: ServerExtension {
             let subscription = streaming ? subscribe(id, minimumSnapshot: 2) : nil
             do {
                 let header = ObjectHeader(contentType: ContentTypes.json, name: "input")
-                _ = try await api.sessions.create(id: id, agent: name, metadata: metadata, pushing: [(header, try JSONEncoder().encode(agent.redact(input)))],
-                                                  source: APIServices.source)
+                _ = try await api.sessions.create(
+                    id: id, agent: name, metadata: metadata, pushing: [(header, try JSONEncoder().encode(agent.redact(input)))],
+                    source: APIServices.source)
             } catch {
                 if let subscription { unsubscribe(id, subscription.0) }
                 throw error
@@ -75,8 +76,9 @@ extension AgentRuns: ServerExtension {
     }
 
     private func unknownAgent(_ name: String) -> APIError {
-        APIError(.notFound, code: "unknown_agent",
-                 "no in-process agent named '\(name.prefix(80))' is configured (agent_file handlers: \(agentNames.joined(separator: ", ")))")
+        APIError(
+            .notFound, code: "unknown_agent",
+            "no in-process agent named '\(name.prefix(80))' is configured (agent_file handlers: \(agentNames.joined(separator: ", ")))")
     }
 
     /// The session in the path and its agent, which must be an in-process one.
@@ -93,8 +95,10 @@ extension AgentRuns: ServerExtension {
 
     /// Subscribes, pushes `text` as a JSON string named `name`, wakes the driver, and answers
     /// with the events of the invocation that sees the push (or, with `?stream=false`, at once).
-    private func run(_ id: SessionID, pushing text: String, as name: String, request: Request, api: APIServices,
-                     status: HTTPResponse.Status) async throws -> Response {
+    private func run(
+        _ id: SessionID, pushing text: String, as name: String, request: Request, api: APIServices,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let streaming = request.uri.queryParameters.get("stream") != "false"
         let length = try await SessionLog(store: api.store).head(of: id).length
         let subscription = streaming ? subscribe(id, minimumSnapshot: length + 1) : nil
@@ -113,49 +117,53 @@ extension AgentRuns: ServerExtension {
     }
 
     /// The SSE response: an optional `session` event first, then the run's events up to `done`.
-    private func eventStream(_ id: SessionID, subscription: UUID, stream: AsyncStream<AgentRunEvent>, api: APIServices, first: SessionID?,
-                             status: HTTPResponse.Status) -> Response {
+    private func eventStream(
+        _ id: SessionID, subscription: UUID, stream: AsyncStream<AgentRunEvent>, api: APIServices, first: SessionID?,
+        status: HTTPResponse.Status
+    ) -> Response {
         var headers = StreamRoutes.headers
         headers[HTTPField.Name("X-Cairn-Session")!] = id.rawValue
-        return Response(status: status, headers: headers, body: ResponseBody { [self] writer in
-            defer { unsubscribe(id, subscription) }
-            // The subscription exists from here on: say so, so a follower knows it will miss nothing after.
-            try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
-            if let first { try await writer.write(Self.frame("session", ["session": first.rawValue])) }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { [self] in
-                    // Keep-alives while idle; at shutdown the subscription ends, and the stream with it.
-                    var idle = Duration.zero
-                    while true {
-                        try await Task.sleep(for: .milliseconds(100))
-                        if api.stopping.isSet {
-                            unsubscribe(id, subscription)
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody { [self] writer in
+                defer { unsubscribe(id, subscription) }
+                // The subscription exists from here on: say so, so a follower knows it will miss nothing after.
+                try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
+                if let first { try await writer.write(Self.frame("session", ["session": first.rawValue])) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { [self] in
+                        // Keep-alives while idle; at shutdown the subscription ends, and the stream with it.
+                        var idle = Duration.zero
+                        while true {
+                            try await Task.sleep(for: .milliseconds(100))
+                            if api.stopping.isSet {
+                                unsubscribe(id, subscription)
+                                return
+                            }
+                            idle += .milliseconds(100)
+                            if idle >= api.keepAlive {
+                                keepAlive(id, subscription)
+                                idle = .zero
+                            }
+                        }
+                    }
+                    for await event in stream {
+                        switch event {
+                        case .keepAlive:
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        case .agent(let event):
+                            guard case .object(let fields) = event.json else { continue }
+                            try await writer.write(Self.frame(event.name, fields.mapValues(\.foundation)))
+                        case .done(let status, let reason, _):
+                            try await writer.write(Self.frame("done", ["status": status, "reason": reason, "session": id.rawValue]))
+                            group.cancelAll()
                             return
                         }
-                        idle += .milliseconds(100)
-                        if idle >= api.keepAlive {
-                            keepAlive(id, subscription)
-                            idle = .zero
-                        }
                     }
+                    group.cancelAll()
                 }
-                for await event in stream {
-                    switch event {
-                    case .keepAlive:
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    case .agent(let event):
-                        guard case .object(let fields) = event.json else { continue }
-                        try await writer.write(Self.frame(event.name, fields.mapValues(\.foundation)))
-                    case .done(let status, let reason, _):
-                        try await writer.write(Self.frame("done", ["status": status, "reason": reason, "session": id.rawValue]))
-                        group.cancelAll()
-                        return
-                    }
-                }
-                group.cancelAll()
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     static func frame(_ name: String, _ object: [String: Any]) -> ByteBuffer {

@@ -21,10 +21,11 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let header = request.headers[.authorization] ?? ""
         let prefix = "bearer "
         guard header.count > prefix.count, header.lowercased().hasPrefix(prefix),
-              Self.equal(Self.digest(String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)), expected)
+            Self.equal(Self.digest(String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)), expected)
         else {
-            var error = APIError(.unauthorized, code: "unauthorized",
-                                 header.isEmpty ? "this server requires 'Authorization: Bearer TOKEN'" : "the bearer token is not valid")
+            var error = APIError(
+                .unauthorized, code: "unauthorized",
+                header.isEmpty ? "this server requires 'Authorization: Bearer TOKEN'" : "the bearer token is not valid")
             error.headers = [.wwwAuthenticate: "Bearer realm=\"cairn\""]
             throw error
         }

@@ -33,10 +33,12 @@ public final class CairnServer: Sendable {
     ///   - onListening: called with the host and the bound port once the server listens.
     /// - Throws: ``ServerError/tokenRequired(host:)`` beyond loopback without a token; handler
     ///   configuration errors (``ComponentError``).
-    public init(configuration: ServerConfiguration, store: any Store, components: Components = Components(),
-                resources: ComponentResources = ComponentResources(), extensions extraExtensions: [any ServerExtension] = [], signals: Bool = true,
-                logger: Logger = Logger(label: "cairn.server"),
-                onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
+    public init(
+        configuration: ServerConfiguration, store: any Store, components: Components = Components(),
+        resources: ComponentResources = ComponentResources(), extensions extraExtensions: [any ServerExtension] = [], signals: Bool = true,
+        logger: Logger = Logger(label: "cairn.server"),
+        onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+    ) async throws {
         if configuration.token == nil, !ServerConfiguration.isLoopback(configuration.host) {
             throw ServerError.tokenRequired(host: configuration.host)
         }
@@ -49,8 +51,9 @@ public final class CairnServer: Sendable {
         let extensions: [any ServerExtension]
         do {
             for spec in configuration.handlers {
-                handlers[spec.agent] = try await components.make(.handler, spec.kind,
-                                                                 HandlerConfiguration(spec: spec, resources: resources, components: components))
+                handlers[spec.agent] = try await components.make(
+                    .handler, spec.kind,
+                    HandlerConfiguration(spec: spec, resources: resources, components: components))
             }
             extensions = [try await AgentRuns.shared(in: resources)] + extraExtensions
         } catch {
@@ -92,14 +95,15 @@ public final class CairnServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "cairn"),
             onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-        group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [
-                .init(service: driver),
-                .init(service: application),
-                .init(service: ShutdownWatcher(flag: stopping), successTerminationBehavior: .ignore),
-            ],
-            gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
-            logger: logger))
+        group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: driver),
+                    .init(service: application),
+                    .init(service: ShutdownWatcher(flag: stopping), successTerminationBehavior: .ignore),
+                ],
+                gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
+                logger: logger))
     }
 
     /// Serves until a graceful shutdown finishes, then stops the handlers.

@@ -6,7 +6,8 @@ import Hummingbird
 enum JSONResponse {
     /// A response whose body is `object` as JSON (sorted keys, slashes unescaped).
     static func make(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        var data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]))
+        var data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]))
             ?? Data("{}".utf8)
         data.append(0x0A)
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

@@ -1,6 +1,6 @@
 import CairnCore
-import Foundation
 import CoreMetrics
+import Foundation
 
 /// A store that tells the server what was appended: it counts and times appends for the metrics
 /// and signals the ``ChangeFeed`` so streams and the driver react at once. Everything else is

@@ -26,8 +26,10 @@ public final class RouteTable {
     }
 
     /// Adds a route answered by `handler`.
-    public func add(_ method: HTTPRequest.Method, _ path: String,
-                    handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+    public func add(
+        _ method: HTTPRequest.Method, _ path: String,
+        handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
         routes.append(Route(method: method.rawValue, path: path))
         router.on(RouterPath(path), method: method, use: handler)
     }

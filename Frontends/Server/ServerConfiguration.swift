@@ -45,8 +45,10 @@ public struct ServerConfiguration: Sendable {
     ///   - kinds: the handler kinds an entry may name; an entry naming none or several is refused.
     ///   - environment: where `token_env` is looked up.
     /// - Throws: ``ServerError/configuration(_:)`` naming the offending key.
-    public static func load(yaml text: String, baseDirectory: String, kinds: Set<String>,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
+    public static func load(
+        yaml text: String, baseDirectory: String, kinds: Set<String>,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServerConfiguration {
         let root: JSONValue
         do {
             root = try YAMLValue.convert(Yams.load(yaml: text) ?? [String: Any]())
@@ -114,7 +116,9 @@ public struct ServerConfiguration: Sendable {
     static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, in place: String) throws {
         let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
         guard unknown.isEmpty else {
-            throw ServerError.configuration("unknown key\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) in \(place); known: \(allowed.sorted().joined(separator: ", "))")
+            throw ServerError.configuration(
+                "unknown key\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) in \(place); known: \(allowed.sorted().joined(separator: ", "))"
+            )
         }
     }
 
@@ -154,8 +158,9 @@ public struct ServerConfiguration: Sendable {
         if host == "localhost" || host == "::1" || host == "[::1]" { return true }
         // 127.0.0.0/8, written as four decimal octets (not a name such as 127.example.com).
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255
-        }
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255
+            }
     }
 }

@@ -1,8 +1,8 @@
 public import CairnCore
+import CoreMetrics
 import Foundation
 import Logging
 public import ServiceLifecycle
-import CoreMetrics
 
 /// The runtime as a service: drives every session that has a pending event or a due timer and a
 /// configured handler, with at most ``concurrency`` invocations at once.
@@ -27,8 +27,10 @@ public final class SessionDriver: Service, Sendable {
     /// Called after each turn of a session, once what the turn's invocation wrote is committed.
     let afterTurn: @Sendable (SessionID) -> Void
 
-    init(runtime: Runtime, handlers: AgentHandlers, concurrency: Int, pollInterval: Duration, shutdownGrace: Duration,
-         metrics: ServerMetrics, logger: Logger, afterTurn: @escaping @Sendable (SessionID) -> Void = { _ in }) {
+    init(
+        runtime: Runtime, handlers: AgentHandlers, concurrency: Int, pollInterval: Duration, shutdownGrace: Duration,
+        metrics: ServerMetrics, logger: Logger, afterTurn: @escaping @Sendable (SessionID) -> Void = { _ in }
+    ) {
         self.afterTurn = afterTurn
         self.runtime = runtime
         self.handlers = handlers
@@ -54,9 +56,13 @@ public final class SessionDriver: Service, Sendable {
             return
         }
         await withTaskGroup(of: Finished.self) { group in
-            group.addTask { await self.scan(); return .scanner }
+            group.addTask {
+                await self.scan(); return .scanner
+            }
             for _ in 0..<concurrency {
-                group.addTask { await self.work(); return .worker }
+                group.addTask {
+                    await self.work(); return .worker
+                }
             }
             try? await gracefulShutdown()
             logger.info("stopping: in-flight invocations may finish", metadata: ["grace": "\(shutdownGrace)", "running": "\(queue.running)"])
@@ -70,8 +76,9 @@ public final class SessionDriver: Service, Sendable {
                 switch finished {
                 case .worker, .scanner: remaining -= 1
                 case .grace:
-                    logger.warning("invocations still running after the grace period are abandoned; they run again after a restart",
-                                   metadata: ["running": "\(queue.running)"])
+                    logger.warning(
+                        "invocations still running after the grace period are abandoned; they run again after a restart",
+                        metadata: ["running": "\(queue.running)"])
                     group.cancelAll()
                 }
             }

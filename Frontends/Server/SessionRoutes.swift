@@ -93,7 +93,8 @@ enum SessionRoutes {
     static func checkKeys(_ body: [String: Any], _ allowed: Set<String>) throws {
         let unknown = body.keys.filter { !allowed.contains($0) }.sorted()
         guard unknown.isEmpty else {
-            throw APIError.badRequest("unknown field\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); known: \(allowed.sorted().joined(separator: ", "))")
+            throw APIError.badRequest(
+                "unknown field\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); known: \(allowed.sorted().joined(separator: ", "))")
         }
     }
 

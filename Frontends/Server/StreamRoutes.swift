@@ -1,9 +1,9 @@
 import CairnCore
+import CoreMetrics
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import CoreMetrics
 
 /// Server-Sent Events: a session's entries (`/v1/sessions/{id}/stream`) and every session's new
 /// entries (`/v1/stream`).
@@ -28,18 +28,22 @@ enum StreamRoutes {
             }
             _ = try await SessionLog(store: api.store).head(of: id)  // 404 before the stream starts
             let start = from
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await sessionStream(id, from: start, api: api, writer: &writer)
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    try await sessionStream(id, from: start, api: api, writer: &writer)
+                    try await writer.finish(nil)
+                })
         }
 
         routes.add(.get, "/v1/stream") { _, _ in
             let start = try await Positions.now(store: api.store)
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await globalStream(start, api: api, writer: &writer)
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    try await globalStream(start, api: api, writer: &writer)
+                    try await writer.finish(nil)
+                })
         }
     }
 
@@ -108,8 +112,10 @@ enum StreamRoutes {
 
     /// Waits for a signal or the poll interval, sending a keep-alive comment when one is due.
     @discardableResult
-    private static func idle(api: APIServices, subscription: ChangeFeed.Subscription, lastWrite: inout ContinuousClock.Instant,
-                             writer: inout any ResponseBodyWriter) async throws -> Set<SessionID> {
+    private static func idle(
+        api: APIServices, subscription: ChangeFeed.Subscription, lastWrite: inout ContinuousClock.Instant,
+        writer: inout any ResponseBodyWriter
+    ) async throws -> Set<SessionID> {
         let changed = await subscription.wait(timeout: min(api.pollInterval, api.keepAlive))
         if changed.isEmpty, ContinuousClock.now - lastWrite >= api.keepAlive {
             try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))

@@ -1,9 +1,9 @@
 import CairnCore
+import CoreMetrics
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import CoreMetrics
 
 /// Health, readiness and metrics.
 enum SystemRoutes {

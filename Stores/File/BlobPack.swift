@@ -3,7 +3,7 @@ import CairnFileIO
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small bodies (up to ``BlobPack/maxBody`` bytes) packed into append-only files
@@ -146,7 +146,8 @@ final class BlobPack: @unchecked Sendable {
     /// Appends `batch` to the current pack under its lock; returns where each body went (and the
     /// records other processes appended since `knownEnds`), and the pack's new end.
     private func write(_ batch: [(digest: Digest, data: Data, ticket: Int)], knownEnds: [Int: Int64], present: Set<Digest>) throws
-        -> (locations: [(Digest, Location)], pack: Int, end: Int64) {
+        -> (locations: [(Digest, Location)], pack: Int, end: Int64)
+    {
         var pack = try packNumbers().last ?? 0
         var file = path(pack)
         var fd = try FileIO.open(file, O_RDWR | O_CREAT)
@@ -192,8 +193,10 @@ final class BlobPack: @unchecked Sendable {
         return try append(batch, to: fd, pack: pack, file: file, size: size, known: locations, present: present)
     }
 
-    private func append(_ batch: [(digest: Digest, data: Data, ticket: Int)], to fd: Int32, pack: Int, file: String, size: Int64,
-                        known: [(Digest, Location)], present: Set<Digest>) throws -> (locations: [(Digest, Location)], pack: Int, end: Int64) {
+    private func append(
+        _ batch: [(digest: Digest, data: Data, ticket: Int)], to fd: Int32, pack: Int, file: String, size: Int64,
+        known: [(Digest, Location)], present: Set<Digest>
+    ) throws -> (locations: [(Digest, Location)], pack: Int, end: Int64) {
         var locations = known
         var buffer = Data()
         var seen = Set(locations.map(\.0)).union(present)
@@ -254,7 +257,8 @@ final class BlobPack: @unchecked Sendable {
                 let bodyLength = Int(UInt32(littleEndian: length))
                 let end = offset + headerSize + bodyLength
                 guard bodyLength <= maxBody, end <= raw.count,
-                      CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[(offset + 12)..<end])) == UInt32(littleEndian: crc) else { break }
+                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[(offset + 12)..<end])) == UInt32(littleEndian: crc)
+                else { break }
                 visit(Int64(offset), bodyLength)
                 offset = end
             }

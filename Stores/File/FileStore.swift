@@ -5,7 +5,7 @@ public import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The embedded store: sessions and blobs in a folder (`file:///var/cairn`).
@@ -232,7 +232,9 @@ public final class FileStore: Store {
     private func discardTornTail(fd: Int32, path: String, from end: Int64, size: Int64) throws {
         let tail = try FileIO.read(fd, from: end, count: Int(size - end), path: path)
         if LogRecord.validRecordFollows(tail, after: 0) {
-            throw CairnError.corrupt("\(path): bytes \(end)..<\(size) fail their checksum but valid records follow; refusing to truncate (restore the file from a backup or move the damaged part aside)")
+            throw CairnError.corrupt(
+                "\(path): bytes \(end)..<\(size) fail their checksum but valid records follow; refusing to truncate (restore the file from a backup or move the damaged part aside)"
+            )
         }
         logger.warning("discarding a torn tail left by a crashed writer", metadata: ["path": "\(path)", "bytes": "\(size - end)"])
         if ftruncate(fd, off_t(end)) != 0 { throw FileIO.failure("truncate", path) }
@@ -253,8 +255,9 @@ public final class FileStore: Store {
             var due: [DueTimer] = []
             for name in try FileIO.listDirectory(self.root + "/timers") {
                 guard let id = try? SessionID(name),
-                      let data = try FileIO.readFile(self.timerPath(id)),
-                      let millis = Int64(String(decoding: data, as: UTF8.self)) else { continue }
+                    let data = try FileIO.readFile(self.timerPath(id)),
+                    let millis = Int64(String(decoding: data, as: UTF8.self))
+                else { continue }
                 let time = Timestamps.date(milliseconds: millis)
                 guard time <= now else { continue }
                 let index: LogIndex
@@ -328,12 +331,15 @@ public final class FileStore: Store {
         let bytes = try FileIO.read(fd, from: index.end, count: Int(size - index.end), path: path)
         let scan = try LogRecord.scan(bytes, lastOnly: true)
         if scan.tornTail, LogRecord.validRecordFollows(bytes, after: scan.validLength) {
-            throw CairnError.corrupt("\(path): the record at byte \(index.end + Int64(scan.validLength)) fails its checksum but valid records follow it; the log was damaged (restore it from a backup)")
+            throw CairnError.corrupt(
+                "\(path): the record at byte \(index.end + Int64(scan.validLength)) fails its checksum but valid records follow it; the log was damaged (restore it from a backup)"
+            )
         }
         let base = index.end
         for record in scan.records {
-            index.add(count: record.count, firstSeq: record.firstSeq, last: record.entries.last,
-                      at: base + Int64(record.offset), length: Int64(record.length))
+            index.add(
+                count: record.count, firstSeq: record.firstSeq, last: record.entries.last,
+                at: base + Int64(record.offset), length: Int64(record.length))
         }
         store(index, for: id)
         return index

@@ -95,7 +95,7 @@ enum LogRecord {
     /// The total length of a valid record at `offset`, or nil if the bytes there are not one.
     static func validRecordLength(_ raw: UnsafeRawBufferPointer, at offset: Int) -> Int? {
         guard raw.count - offset >= headerSize,
-              raw[offset] == magic[0], raw[offset + 1] == magic[1], raw[offset + 2] == magic[2], raw[offset + 3] == magic[3]
+            raw[offset] == magic[0], raw[offset + 1] == magic[1], raw[offset + 2] == magic[2], raw[offset + 3] == magic[3]
         else { return nil }
         let payloadLength = Int(readLE(raw, at: offset + 4))
         guard payloadLength <= maxPayload, raw.count - offset - headerSize >= payloadLength else { return nil }

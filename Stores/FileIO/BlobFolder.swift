@@ -65,7 +65,8 @@ public struct BlobFolder: Sendable {
         var bytes = data
         var path = base(digest)
         if data.count >= BlobFolder.compressionThreshold,
-           let compressed = try? Zstd.compress(data), compressed.count < data.count - data.count / 16 {
+            let compressed = try? Zstd.compress(data), compressed.count < data.count - data.count / 16
+        {
             bytes = compressed
             path += ".zst"
         }

@@ -2,9 +2,9 @@ public import CairnCore
 public import Foundation
 
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin, checked wrappers over POSIX file calls, shared by the stores that keep files. Every

@@ -2,7 +2,7 @@ public import CairnCore
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A usage ledger in a folder: one small JSON file per agent and day

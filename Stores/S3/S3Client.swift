@@ -105,8 +105,10 @@ public final class S3Client: Sendable {
     ///   - contentType: always sent (some servers store an empty object without one).
     ///   - metadata: user metadata, by name without the `x-amz-meta-` prefix; ASCII values.
     /// - Throws: `CairnError.storage` for any other failure.
-    public func putObject(_ key: String, body: Data, contentType: String, metadata: [String: String] = [:],
-                          condition: PutCondition = .none) async throws -> PutResult {
+    public func putObject(
+        _ key: String, body: Data, contentType: String, metadata: [String: String] = [:],
+        condition: PutCondition = .none
+    ) async throws -> PutResult {
         var headers: [(String, String)] = [("content-type", contentType)]
         var token: String?
         switch condition {
@@ -130,7 +132,8 @@ public final class S3Client: Sendable {
             if case .ifMatch = condition { missingForIfMatch = S3XML.error(response.body)?.code != "NoSuchBucket" } else { missingForIfMatch = false }
             guard condition != .none, response.status != 404 || missingForIfMatch else { throw failure(request, response) }
             if response.afterAmbiguousAttempt, let token, let info = try await headObject(key),
-               info.metadata[Self.writeTokenMetadata] == token {
+                info.metadata[Self.writeTokenMetadata] == token
+            {
                 return .written(etag: info.etag)  // an earlier attempt landed; its answer was lost
             }
             return .preconditionFailed
@@ -157,8 +160,9 @@ public final class S3Client: Sendable {
     public func getObject(_ key: String, ifNoneMatch: String? = nil, large: Bool = false) async throws -> GetResult {
         var headers: [(String, String)] = []
         if let ifNoneMatch { headers.append(("if-none-match", ifNoneMatch)) }
-        let request = S3Request(operation: "GET", method: .GET, key: key, headers: headers,
-                                timeout: large ? configuration.largeObjectTimeout : configuration.requestTimeout)
+        let request = S3Request(
+            operation: "GET", method: .GET, key: key, headers: headers,
+            timeout: large ? configuration.largeObjectTimeout : configuration.requestTimeout)
         let response = try await send(request, bodyLimit: large ? 5 << 30 : 256 << 20)
         switch response.status {
         case 200..<300: return .object(Object(body: response.body, info: Self.info(response.headers, size: Int64(response.body.count))))
@@ -241,7 +245,8 @@ public final class S3Client: Sendable {
     ///   - delimiter: group keys sharing a prefix up to this string into `commonPrefixes`.
     /// - Throws: `CairnError.storage`.
     public func listObjects(prefix: String, startAfter: String? = nil, delimiter: String? = nil) async throws
-        -> (objects: [S3ListedObject], commonPrefixes: [String]) {
+        -> (objects: [S3ListedObject], commonPrefixes: [String])
+    {
         var objects: [S3ListedObject] = []
         var prefixes: [String] = []
         var token: String?
@@ -268,13 +273,15 @@ public final class S3Client: Sendable {
     public func createBucket() async throws {
         var body: Data?
         if configuration.region != "us-east-1" {
-            body = Data("""
+            body = Data(
+                """
                 <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
                 <LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>
                 """.utf8)
         }
-        let request = S3Request(operation: "CREATE BUCKET", method: .PUT, key: nil, headers: [("content-type", "application/xml")],
-                                body: body, timeout: configuration.requestTimeout)
+        let request = S3Request(
+            operation: "CREATE BUCKET", method: .PUT, key: nil, headers: [("content-type", "application/xml")],
+            body: body, timeout: configuration.requestTimeout)
         let response = try await send(request)
         if (200..<300).contains(response.status) { return }
         if response.status == 409, S3XML.error(response.body)?.code == "BucketAlreadyOwnedByYou" { return }
@@ -286,7 +293,8 @@ public final class S3Client: Sendable {
         for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
             metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
         }
-        return ObjectInfo(etag: headers.first(name: "etag") ?? "", size: size,
-                          contentType: headers.first(name: "content-type") ?? "", metadata: metadata)
+        return ObjectInfo(
+            etag: headers.first(name: "etag") ?? "", size: size,
+            contentType: headers.first(name: "content-type") ?? "", metadata: metadata)
     }
 }

@@ -29,9 +29,11 @@ public struct S3ClientConfiguration: Sendable {
     public var largeObjectTimeout: Duration
 
     /// Creates a configuration.
-    public init(bucket: String, region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: S3Credentials,
-                maxAttempts: Int = 5, baseBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(5),
-                requestTimeout: Duration = .seconds(60), minimumThroughput: Int = 1 << 20, largeObjectTimeout: Duration = .seconds(1800)) {
+    public init(
+        bucket: String, region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: S3Credentials,
+        maxAttempts: Int = 5, baseBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(60), minimumThroughput: Int = 1 << 20, largeObjectTimeout: Duration = .seconds(1800)
+    ) {
         self.bucket = bucket
         self.region = region
         self.endpoint = endpoint

@@ -126,8 +126,9 @@ extension S3Store {
         Task {
             defer { logs.withLock { $0[id]?.compacting = false } }
             do { try await compact(session: id) } catch {
-                logger.warning("background compaction failed; the log stays readable from its batches",
-                               metadata: ["session": "\(id)", "error": "\(error)"])
+                logger.warning(
+                    "background compaction failed; the log stays readable from its batches",
+                    metadata: ["session": "\(id)", "error": "\(error)"])
             }
         }
     }

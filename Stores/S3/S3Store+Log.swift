@@ -116,7 +116,9 @@ extension S3Store {
             for entry in part where entry.seq >= start && entry.seq < upper { result.append(entry) }
         }
         guard result.count == upper - start, result.first?.seq == start, result.last?.seq == upper - 1 else {
-            throw CairnError.corrupt("\(client.location(layout.session(id))): reading entries \(start)..<\(upper) found \(result.count) entries; a batch or segment object is missing")
+            throw CairnError.corrupt(
+                "\(client.location(layout.session(id))): reading entries \(start)..<\(upper) found \(result.count) entries; a batch or segment object is missing"
+            )
         }
         return result
     }
@@ -173,8 +175,10 @@ extension S3Store {
     // MARK: Checksummed objects
 
     /// Writes a log object with the SHA-256 of its body in its metadata.
-    func putChecked(_ key: String, _ body: Data, contentType: String, encoding: String? = nil,
-                    condition: S3Client.PutCondition) async throws -> S3Client.PutResult {
+    func putChecked(
+        _ key: String, _ body: Data, contentType: String, encoding: String? = nil,
+        condition: S3Client.PutCondition
+    ) async throws -> S3Client.PutResult {
         var metadata = [S3Metadata.checksum: SigV4Signer.payloadHash(body)]
         if let encoding { metadata[S3Metadata.encoding] = encoding }
         return try await client.putObject(key, body: body, contentType: contentType, metadata: metadata, condition: condition)

@@ -36,8 +36,9 @@ extension S3Store {
         let grace = Double(options.staleTimerGrace.components.seconds)
         let found = try await concurrentMap(listing.objects, limit: Self.parallelRequests) { object -> DueTimer? in
             guard let id = self.layout.sessionID(ofTimer: object.key),
-                  case .object(let timer) = try await self.client.getObject(object.key),
-                  let millis = Int64(String(decoding: timer.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                case .object(let timer) = try await self.client.getObject(object.key),
+                let millis = Int64(String(decoding: timer.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            else {
                 return nil
             }
             let due = Timestamps.date(milliseconds: millis)

@@ -19,7 +19,8 @@ extension S3Store {
             throw CairnError.unsupportedStore("'\(url.absoluteString)' is not an s3://bucket/prefix URL")
         }
         var endpoint: URL?
-        var region = environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
+        var region =
+            environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["AWS_DEFAULT_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
         var pathStyle: Bool?
         var attempts = 5

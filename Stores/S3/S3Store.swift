@@ -77,8 +77,9 @@ public final class S3Store: Store {
             encoding = "zstd"
         }
         // If-None-Match: an existing blob has the same bytes, so it is simply kept.
-        _ = try await client.putObject(key, body: bytes, contentType: "application/octet-stream",
-                                       metadata: [S3Metadata.encoding: encoding], condition: .ifNoneMatch)
+        _ = try await client.putObject(
+            key, body: bytes, contentType: "application/octet-stream",
+            metadata: [S3Metadata.encoding: encoding], condition: .ifNoneMatch)
         remember(digest)
         return digest
     }

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import CairnCore
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
-import Logging
 
 /// One S3 request before signing.
 struct S3Request: Sendable {
@@ -62,10 +62,12 @@ extension S3Client {
                 failure = "\(error)"
             }
             let delay = backoff(attempt: attempt)
-            logger.debug("retrying S3 request", metadata: [
-                "operation": "\(request.operation)", "key": "\(request.key ?? "")", "attempt": "\(attempt)",
-                "reason": "\(failure)", "delay": "\(delay)",
-            ])
+            logger.debug(
+                "retrying S3 request",
+                metadata: [
+                    "operation": "\(request.operation)", "key": "\(request.key ?? "")", "attempt": "\(attempt)",
+                    "reason": "\(failure)", "delay": "\(delay)",
+                ])
             try await Task.sleep(for: delay)
         }
     }
@@ -112,8 +114,9 @@ extension S3Client {
         headers.append(("x-amz-date", SigV4Signer.amzDate(now)))
         headers.append(("x-amz-content-sha256", payloadHash))
         if let token = configuration.credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
-        let signature = signer.sign(method: request.method.rawValue, path: target.path, query: request.query,
-                                    headers: headers, payloadHash: payloadHash, date: now)
+        let signature = signer.sign(
+            method: request.method.rawValue, path: target.path, query: request.query,
+            headers: headers, payloadHash: payloadHash, date: now)
         let queryText = request.query.map { "\(SigV4Signer.encodeQuery($0.0))=\(SigV4Signer.encodeQuery($0.1))" }.joined(separator: "&")
         var http = HTTPClientRequest(url: target.base + target.path + (queryText.isEmpty ? "" : "?" + queryText))
         http.method = request.method
@@ -124,8 +127,9 @@ extension S3Client {
         } else if request.method == .PUT {
             http.body = .bytes(ByteBuffer())
         }
-        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
-            + Int64(request.timeout.components.attoseconds / 1_000_000_000))
+        let timeout = TimeAmount.nanoseconds(
+            Int64(request.timeout.components.seconds) * 1_000_000_000
+                + Int64(request.timeout.components.attoseconds / 1_000_000_000))
         return (http, timeout)
     }
 

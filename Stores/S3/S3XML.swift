@@ -1,6 +1,7 @@
 public import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// One object of a ListObjectsV2 answer.
@@ -40,8 +41,10 @@ struct XMLElementTree {
         var stack: [XMLElementTree] = []
         var root: XMLElementTree?
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+        ) {
             stack.append(XMLElementTree(name: elementName))
         }
 
@@ -73,9 +76,10 @@ enum S3XML {
             switch child.name {
             case "Contents":
                 guard let key = child.text("Key") else { continue }
-                page.objects.append(S3ListedObject(
-                    key: key, size: Int64(child.text("Size") ?? "") ?? 0, etag: child.text("ETag") ?? "",
-                    lastModified: child.text("LastModified").flatMap(parseDate)))
+                page.objects.append(
+                    S3ListedObject(
+                        key: key, size: Int64(child.text("Size") ?? "") ?? 0, etag: child.text("ETag") ?? "",
+                        lastModified: child.text("LastModified").flatMap(parseDate)))
             case "CommonPrefixes":
                 if let prefix = child.text("Prefix") { page.commonPrefixes.append(prefix) }
             default:

@@ -50,9 +50,12 @@ public struct SigV4Signer: Sendable {
     ///     (and `x-amz-security-token` with temporary credentials); names in any case.
     ///   - payloadHash: the hex SHA-256 of the body (or `UNSIGNED-PAYLOAD`).
     ///   - date: the request time; must match the `x-amz-date` header.
-    public func sign(method: String, path: String, query: [(String, String)], headers: [(String, String)],
-                     payloadHash: String, date: Date) -> Signature {
-        let canonicalHeaders = headers
+    public func sign(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)],
+        payloadHash: String, date: Date
+    ) -> Signature {
+        let canonicalHeaders =
+            headers
             .map { (name: $0.0.lowercased(), value: Self.trimmed($0.1)) }
             .sorted { $0.name < $1.name }
         let signedHeaders = canonicalHeaders.map(\.name).joined(separator: ";")
@@ -74,7 +77,8 @@ public struct SigV4Signer: Sendable {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
         return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, signature: signature, authorization: authorization)
     }
@@ -95,7 +99,7 @@ public struct SigV4Signer: Sendable {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             case UInt8(ascii: "/") where keepSlash:
                 out.append("/")

@@ -156,11 +156,13 @@ final class ReaderPool: Sendable {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await BlockingIO.run {
-            let connection = try self.idle.withLock { $0.popLast() } ?? {
-                let connection = try SQLiteConnection(path: self.path, create: false)
-                try connection.execute(self.setup)
-                return connection
-            }()
+            let connection =
+                try self.idle.withLock { $0.popLast() }
+                ?? {
+                    let connection = try SQLiteConnection(path: self.path, create: false)
+                    try connection.execute(self.setup)
+                    return connection
+                }()
             defer { self.idle.withLock { $0.append(connection) } }
             return try body(connection)
         }

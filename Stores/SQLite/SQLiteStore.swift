@@ -41,8 +41,10 @@ public final class SQLiteStore: Store {
     /// Opens (creating if `create` is true) the database at `path`.
     /// - Throws: `CairnError.invalidArgument` for a missing database when not creating, or one with a
     ///   newer schema; `CairnError.storage` for SQLite failures.
-    public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 10_000,
-                blobs: BlobPlacement = .inline, create: Bool = true) throws {
+    public init(
+        path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 10_000,
+        blobs: BlobPlacement = .inline, create: Bool = true
+    ) throws {
         self.path = path
         if create {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -145,14 +147,16 @@ public final class SQLiteStore: Store {
             try exists.bind([.text(info.id.rawValue)])
             defer { exists.reset() }
             if try exists.step() { throw CairnError.sessionExists(info.id) }
-            try connection.cached("""
+            try connection.cached(
+                """
                 INSERT INTO sessions(id, parent, fork_point, agent, metadata, created, length, wake_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-                """).run([
-                    .text(info.id.rawValue), info.parent.map { .text($0.rawValue) } ?? .null, .int(Int64(info.forkPoint)),
-                    .text(info.agent), .text(MetadataText.encode(info.metadata)),
-                    .int(Timestamps.milliseconds(info.created)), .int(Int64(info.forkPoint)),
-                ])
+                """
+            ).run([
+                .text(info.id.rawValue), info.parent.map { .text($0.rawValue) } ?? .null, .int(Int64(info.forkPoint)),
+                .text(info.agent), .text(MetadataText.encode(info.metadata)),
+                .int(Timestamps.milliseconds(info.created)), .int(Int64(info.forkPoint)),
+            ])
             return try Self.insert(initial, into: info.id, at: info.forkPoint, connection: connection)
         }
     }
@@ -176,7 +180,8 @@ public final class SQLiteStore: Store {
     private static func insert(_ drafts: [EntryDraft], into id: SessionID, at start: Int, connection: SQLiteConnection) throws -> [Entry] {
         guard !drafts.isEmpty else { return [] }
         let entries = drafts.enumerated().map { $0.element.entry(seq: start + $0.offset) }
-        let insert = try connection.cached("""
+        let insert = try connection.cached(
+            """
             INSERT INTO entries(session, seq, event, content_type, content_encoding, schema_url, name, metadata, digest, size, time, source)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -231,7 +236,8 @@ public final class SQLiteStore: Store {
     }
 
     private static func entries(of id: SessionID, from: Int, limit: Int?, connection: SQLiteConnection) throws -> [Entry] {
-        let statement = try connection.cached("""
+        let statement = try connection.cached(
+            """
             SELECT seq, event, content_type, content_encoding, schema_url, name, metadata, digest, size, time, source
             FROM entries WHERE session = ? AND seq >= ? ORDER BY seq LIMIT ?
             """)
@@ -239,13 +245,14 @@ public final class SQLiteStore: Store {
         defer { statement.reset() }
         var result: [Entry] = []
         while try statement.step() {
-            result.append(Entry(
-                seq: Int(statement.int(0)), event: EventKind(name: statement.text(1)),
-                header: ObjectHeader(
-                    contentType: statement.text(2), contentEncoding: statement.text(3), schemaURL: statement.text(4),
-                    name: statement.text(5), metadata: MetadataText.decode(statement.text(6))),
-                digest: try statement.optionalText(7).map { try Digest(hex: $0) }, size: Int(statement.int(8)),
-                time: Timestamps.date(milliseconds: statement.int(9)), source: statement.text(10)))
+            result.append(
+                Entry(
+                    seq: Int(statement.int(0)), event: EventKind(name: statement.text(1)),
+                    header: ObjectHeader(
+                        contentType: statement.text(2), contentEncoding: statement.text(3), schemaURL: statement.text(4),
+                        name: statement.text(5), metadata: MetadataText.decode(statement.text(6))),
+                    digest: try statement.optionalText(7).map { try Digest(hex: $0) }, size: Int(statement.int(8)),
+                    time: Timestamps.date(milliseconds: statement.int(9)), source: statement.text(10)))
         }
         return result
     }

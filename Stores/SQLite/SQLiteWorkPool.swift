@@ -74,10 +74,12 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
         let itemID = id ?? UUID().uuidString.lowercased()
         return try await transaction { connection in
             if let existing = try Self.load(itemID, connection) { return existing }
-            try connection.cached("""
+            try connection.cached(
+                """
                 INSERT INTO work_items(id, pool, seq, payload, state, attempts, max_attempts, key)
                 VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items), ?, 'pending', 0, ?, ?)
-                """).run([.text(itemID), .text(pool), .blob(payload), .int(Int64(maxAttempts)), key.map { .text($0) } ?? .null])
+                """
+            ).run([.text(itemID), .text(pool), .blob(payload), .int(Int64(maxAttempts)), key.map { .text($0) } ?? .null])
             return WorkItem(id: itemID, pool: pool, payload: payload, state: .pending, attempts: 0, maxAttempts: maxAttempts, key: key)
         }
     }
@@ -101,7 +103,8 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
                 return try statement.step() ? (Self.item(from: statement), statement.int(10)) : nil
             }
             while true {
-                let candidates = [try first(pending, [.text(pool), .int(nowMillis)]), try first(lapsed, [.text(pool), .int(nowMillis), .int(nowMillis)])].compactMap { $0 }
+                let candidates = [try first(pending, [.text(pool), .int(nowMillis)]), try first(lapsed, [.text(pool), .int(nowMillis), .int(nowMillis)])]
+                    .compactMap { $0 }
                 guard var item = candidates.min(by: { $0.1 < $1.1 })?.0 else { return nil }
                 if item.state == .claimed && item.attempts >= item.maxAttempts {
                     item.state = .deadLettered
@@ -168,7 +171,8 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
     public func size(pool: String, now: Date) async throws -> PoolSize {
         let nowMillis = Timestamps.milliseconds(now)
         return try await transaction { connection in
-            let statement = try connection.cached("""
+            let statement = try connection.cached(
+                """
                 SELECT CASE WHEN state = 'claimed' AND lease_until <= ? THEN 'pending' ELSE state END AS s, COUNT(*)
                 FROM work_items WHERE pool = ? GROUP BY s
                 """)
@@ -230,9 +234,10 @@ public final class SQLiteWorkPool: WorkPool, WorkerRegistry {
             var result: [WorkerRecord] = []
             while try statement.step() {
                 let capabilities = statement.text(1)
-                result.append(WorkerRecord(
-                    id: statement.text(0), capabilities: capabilities.isEmpty ? [] : capabilities.components(separatedBy: "\n"),
-                    heartbeatInterval: Double(statement.int(2)) / 1000, lastHeartbeat: Timestamps.date(milliseconds: statement.int(3))))
+                result.append(
+                    WorkerRecord(
+                        id: statement.text(0), capabilities: capabilities.isEmpty ? [] : capabilities.components(separatedBy: "\n"),
+                        heartbeatInterval: Double(statement.int(2)) / 1000, lastHeartbeat: Timestamps.date(milliseconds: statement.int(3))))
             }
             return result
         }

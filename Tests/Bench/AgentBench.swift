@@ -10,19 +10,24 @@ struct AgentBench {
     let runs: Int
 
     static let turns = [
-        ModelTurn(message: ChatMessage(role: .assistant, text: "Looking it up.", toolCalls: [ToolCall(id: "c1", name: "lookup", arguments: #"{"q":"cairn"}"#)]),
-                  usage: Usage(inputTokens: 300, outputTokens: 20), stop: .toolUse),
-        ModelTurn(message: ChatMessage(role: .assistant, text: "A cairn is a pile of stones that marks a trail."),
-                  usage: Usage(inputTokens: 350, outputTokens: 15), stop: .endTurn),
+        ModelTurn(
+            message: ChatMessage(role: .assistant, text: "Looking it up.", toolCalls: [ToolCall(id: "c1", name: "lookup", arguments: #"{"q":"cairn"}"#)]),
+            usage: Usage(inputTokens: 300, outputTokens: 20), stop: .toolUse),
+        ModelTurn(
+            message: ChatMessage(role: .assistant, text: "A cairn is a pile of stones that marks a trail."),
+            usage: Usage(inputTokens: 350, outputTokens: 15), stop: .endTurn),
     ]
 
     func agent() -> AgentDefinition {
         let lookup = ClosureTool(name: "lookup", description: "Looks a word up") { _ in "a human-made pile of stones" }
-        let governance = Governance(policies: [BudgetPolicy(perRun: BudgetLimits(modelTurns: 10, toolCalls: 10, cost: 1)),
-                                               HealthPolicy(stuckAfter: 3, loopRepeats: 3, emptyReplies: 2)])
-        return AgentDefinition(name: "bench", instructions: "Answer.", model: "scripted",
-                               provider: ScriptedProvider(Self.turns, order: .byConversation), tools: [lookup],
-                               pricing: ModelPricing(inputPerMillion: 3, outputPerMillion: 15), governance: governance)
+        let governance = Governance(policies: [
+            BudgetPolicy(perRun: BudgetLimits(modelTurns: 10, toolCalls: 10, cost: 1)),
+            HealthPolicy(stuckAfter: 3, loopRepeats: 3, emptyReplies: 2),
+        ])
+        return AgentDefinition(
+            name: "bench", instructions: "Answer.", model: "scripted",
+            provider: ScriptedProvider(Self.turns, order: .byConversation), tools: [lookup],
+            pricing: ModelPricing(inputPerMillion: 3, outputPerMillion: 15), governance: governance)
     }
 
     func runsPerSecond(concurrency: Int, count: Int) async throws -> Double {

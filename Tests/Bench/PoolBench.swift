@@ -34,8 +34,9 @@ struct PoolBench {
             report("pool", "  items claimed twice", Double(claimed.count - Set(claimed).count), "items")
             let flat = try runCommand(["python3", "Tests/Bench/flatmachines_claims.py", scratch + "/flat-\(processes).db", "\(items)", "\(processes)"])
             if flat.status == 0, let data = flat.output.split(separator: "\n").last.map({ Data($0.utf8) }),
-               let result = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let rate = result["claims_per_second"] as? Double {
+                let result = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let rate = result["claims_per_second"] as? Double
+            {
                 report("pool", "flatmachines claims/s, \(processes) worker process(es)", rate, "claims/s")
                 report("pool", "  items claimed twice (flatmachines)", Double(result["double_claims"] as? Int ?? -1), "items")
                 report("ratio", "cairn / flatmachines claims/s, \(processes) process(es)", cairnRate / rate, "x")

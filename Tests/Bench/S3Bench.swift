@@ -14,9 +14,10 @@ struct S3Bench {
             defer { moto.stop() }
             let bucket = MotoServer.uniqueBucket("bench")
             guard let endpoint = URL(string: moto.url) else { return }
-            let client = S3Client(configuration: S3ClientConfiguration(
-                bucket: bucket, region: "us-east-1", endpoint: endpoint,
-                credentials: S3Credentials(accessKeyID: "bench", secretAccessKey: "bench")))
+            let client = S3Client(
+                configuration: S3ClientConfiguration(
+                    bucket: bucket, region: "us-east-1", endpoint: endpoint,
+                    credentials: S3Credentials(accessKeyID: "bench", secretAccessKey: "bench")))
             try await client.createBucket()
             func openS3() -> S3Store { S3Store(client: client, options: .init(prefix: "bench", compactEvery: nil)) }
             let label = "s3/moto"

@@ -12,8 +12,9 @@ struct StoreBench {
     static let now = Date()
 
     static func draft(_ i: Int) -> EntryDraft {
-        EntryDraft(event: .push, header: ObjectHeader(contentType: "application/json", name: "n\(i % 10)", metadata: ["i": "\(i)"]),
-                   digest: Digest(of: Data("\(i)".utf8)), size: 8, time: now, source: "bench")
+        EntryDraft(
+            event: .push, header: ObjectHeader(contentType: "application/json", name: "n\(i % 10)", metadata: ["i": "\(i)"]),
+            digest: Digest(of: Data("\(i)".utf8)), size: 8, time: now, source: "bench")
     }
 
     func run() async throws -> Double {

@@ -13,7 +13,9 @@ extension Duration {
 
 /// Prints one figure: `store  what  value unit`.
 func report(_ subject: String, _ what: String, _ value: Double, _ unit: String) {
-    print("\(subject.padding(toLength: 9, withPad: " ", startingAt: 0)) \(what.padding(toLength: 50, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", value)) \(unit)")
+    print(
+        "\(subject.padding(toLength: 9, withPad: " ", startingAt: 0)) \(what.padding(toLength: 50, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", value)) \(unit)"
+    )
 }
 
 /// Runs a command and returns its standard output.

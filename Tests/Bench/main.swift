@@ -13,7 +13,8 @@ let quick = !(ProcessInfo.processInfo.environment["CAIRN_BENCH_QUICK"] ?? "").is
 // CAIRN_BENCH_ONLY=agent,workflow runs only those sections (store, s3, process, pool, workflow, agent, serve).
 let only = Set((ProcessInfo.processInfo.environment["CAIRN_BENCH_ONLY"] ?? "").split(separator: ",").map(String.init))
 func wanted(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
-let sizes = quick
+let sizes =
+    quick
     ? BenchSizes(singles: 200, batches: 10, replay: 10_000, invocations: 5, claimItems: 200)
     : BenchSizes(singles: 2000, batches: 100, replay: 100_000, invocations: 20, claimItems: 2000)
 

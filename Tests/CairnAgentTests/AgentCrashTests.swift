@@ -2,10 +2,11 @@ import CairnCore
 import CairnFileStore
 import CairnTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// An agent run (the real `cairn agent run`, against a real fakellm) SIGKILLed in the middle of
 /// its loop, then continued: finished model calls and tool calls are not made again, which the
@@ -35,14 +36,17 @@ struct AgentCrashTests {
             """
         try rules.write(toFile: folder.path + "/fakellm.yaml", atomically: true, encoding: .utf8)
         let port = LocalServer.freePort()
-        let fakellm = try LocalServer(command: ["python3", "-c", "from fakellm.cli import main; main()", "serve", "--host", "127.0.0.1",
-                                                "--port", String(port), "--config", folder.path + "/fakellm.yaml"], port: port)
+        let fakellm = try LocalServer(
+            command: [
+                "python3", "-c", "from fakellm.cli import main; main()", "serve", "--host", "127.0.0.1",
+                "--port", String(port), "--config", folder.path + "/fakellm.yaml",
+            ], port: port)
         defer { fakellm.stop() }
         try """
-            name: fetcher
-            model: {provider: openai, name: fake, base_url: "\(fakellm.url)/v1"}
-            tools: [http_get]
-            """.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
+        name: fetcher
+        model: {provider: openai, name: fake, base_url: "\(fakellm.url)/v1"}
+        tools: [http_get]
+        """.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
         let slowBefore = try await TestHTTPServer.hits("/slow", server: web)
         let aBefore = try await TestHTTPServer.hits("/a", server: web)
 

@@ -1,4 +1,3 @@
-@testable import CairnAgentFile
 import CairnAnthropic
 import CairnCore
 import CairnFileStore
@@ -6,6 +5,8 @@ import CairnOpenAI
 import CairnTestSupport
 import Foundation
 import Testing
+
+@testable import CairnAgentFile
 
 @Suite("Agent files")
 struct AgentFileTests {
@@ -28,8 +29,9 @@ struct AgentFileTests {
     @Test func aFullFileBuildsTheAgentItDescribes() async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
-        try Self.write([
-            "agent.yaml": """
+        try Self.write(
+            [
+                "agent.yaml": """
                 name: assistant
                 instructions: Answer from the notes.
                 model: {provider: scripted, script: turns.json, prices: {input_per_million: 3, output_per_million: 15}}
@@ -55,11 +57,12 @@ struct AgentFileTests {
                   TOKEN: {env: TEST_TOKEN, ttl: 1h}
                 allowed_hosts: [api.example.com, evil.com]
                 """,
-            "helper.yaml": "name: helper\nmodel: {provider: scripted, script: turns.json}\n",
-            "turns.json": Self.script, "docs/notes.txt": "hello", "skills/long.md": "Long skill.",
-        ], in: folder.path)
-        let options = AgentFileOptions(components: referenceComponents(), allowedHosts: try HostAllowlist(["api.example.com"]), ledgerFolder: folder.path + "/usage",
-                                       environment: ["TEST_TOKEN": "secret-token-value"])
+                "helper.yaml": "name: helper\nmodel: {provider: scripted, script: turns.json}\n",
+                "turns.json": Self.script, "docs/notes.txt": "hello", "skills/long.md": "Long skill.",
+            ], in: folder.path)
+        let options = AgentFileOptions(
+            components: referenceComponents(), allowedHosts: try HostAllowlist(["api.example.com"]), ledgerFolder: folder.path + "/usage",
+            environment: ["TEST_TOKEN": "secret-token-value"])
         let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: options)
         #expect(agent.name == "assistant" && agent.maxTurns == 5 && agent.instructions == "Answer from the notes.")
         #expect(agent.tools.map(\.spec.name) == ["read_file", "list_files", "http_get"])
@@ -77,8 +80,14 @@ struct AgentFileTests {
         ("name: a\nmodel: {provider: gemini, name: x}\n", "model.provider: unknown model provider 'gemini'; this build has: anthropic, openai, scripted"),
         ("name: a\nmodel: gemini:pro\n", "unknown model provider 'gemini'"),
         ("name: a\nmodel: {name: no-provider-here}\n", "'no-provider-here' is not a model id (PROVIDER:MODEL, e.g. openai:gpt-4o-mini)"),
-        ("name: a\nmodel: {provider: openai, name: m, colour: red}\n", "model: unknown key 'colour'; known: api_key_env, base_url, max_attempts, streaming, timeout_seconds"),
-        ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{list_files: {folder: ., depth: 3}}]\n", "tools[0].list_files: unknown key 'depth'; known: folder"),
+        (
+            "name: a\nmodel: {provider: openai, name: m, colour: red}\n",
+            "model: unknown key 'colour'; known: api_key_env, base_url, max_attempts, streaming, timeout_seconds"
+        ),
+        (
+            "name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{list_files: {folder: ., depth: 3}}]\n",
+            "tools[0].list_files: unknown key 'depth'; known: folder"
+        ),
         ("name: a\nmodel: {provider: openai, name: m, api_key_env: UNSET_KEY_FOR_TEST}\n", "UNSET_KEY_FOR_TEST, which is not set"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [shell]\n", "unknown tool 'shell'"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [read_file]\n", "read_file needs a folder"),
@@ -86,7 +95,10 @@ struct AgentFileTests {
         ("name: a\nmodel: {provider: scripted, script: t.json}\nbudget: {per_run: {turns: many}}\n", "budget.per_run.turns"),
         ("model: {provider: scripted, script: t.json}\n", "missing key 'name'"),
         ("name: a\nmodel: {provider: scripted, script: t.json}\nsecrets: {K: {env: UNSET_SECRET_FOR_TEST}}\n", "UNSET_SECRET_FOR_TEST, which is not set"),
-        ("name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{http_get: {headers: {A: \"${secret:NOPE}\"}}}]\n", "tools[0].http_get: headers use ${secret:NOPE}, which is not in the agent's secrets"),
+        (
+            "name: a\nmodel: {provider: scripted, script: t.json}\ntools: [{http_get: {headers: {A: \"${secret:NOPE}\"}}}]\n",
+            "tools[0].http_get: headers use ${secret:NOPE}, which is not in the agent's secrets"
+        ),
         ("- just a list\n", "must be a YAML mapping"),
     ])
     func badFilesAreRefusedWithTheirProblemNamed(_ text: String, _ expected: String) async throws {
@@ -107,7 +119,8 @@ struct AgentFileTests {
     @Test func modelIDsAndTheProvidersEnvironmentConventions() async throws {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
-        try Self.write(["a.yaml": "name: a\nmodel: openai:gpt-4o-mini\n", "b.yaml": "name: b\nmodel: {name: 'anthropic:claude-x', max_tokens: 100}\n"], in: folder.path)
+        try Self.write(
+            ["a.yaml": "name: a\nmodel: openai:gpt-4o-mini\n", "b.yaml": "name: b\nmodel: {name: 'anthropic:claude-x', max_tokens: 100}\n"], in: folder.path)
         let environment = ["OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-env"]
         let a = try await AgentFile.load(folder.path + "/a.yaml", options: AgentFileOptions(components: referenceComponents(), environment: environment))
         #expect(a.model == "gpt-4o-mini")
@@ -125,7 +138,8 @@ struct AgentFileTests {
         var components = Components()
         components.register(.modelProvider, "echo") { configuration in
             try configuration.options.allowing(["loud"])
-            let turn = ModelTurn(message: ChatMessage(role: .assistant, text: try configuration.options.bool("loud") == true ? "HI" : "hi"), usage: Usage(), stop: .endTurn)
+            let turn = ModelTurn(
+                message: ChatMessage(role: .assistant, text: try configuration.options.bool("loud") == true ? "HI" : "hi"), usage: Usage(), stop: .endTurn)
             return ConfiguredModel(provider: ScriptedProvider([turn]), model: configuration.model ?? "echo")
         }
         components.register(.tool, "clock") { configuration in
@@ -143,21 +157,24 @@ struct AgentFileTests {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
         let secret = "sk-planted-\(UUID().uuidString.prefix(8))"
-        try Self.write([
-            "agent.yaml": """
+        try Self.write(
+            [
+                "agent.yaml": """
                 name: reader
                 model: {provider: scripted, script: turns.json}
                 tools: [{read_file: {folder: docs}}]
                 secrets: {KEY: {env: PLANTED_KEY}}
                 """,
-            "turns.json": Self.script, "docs/notes.txt": "the key is \(secret) and more",
-        ], in: folder.path)
-        let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), environment: ["PLANTED_KEY": secret]))
+                "turns.json": Self.script, "docs/notes.txt": "the key is \(secret) and more",
+            ], in: folder.path)
+        let agent = try await AgentFile.load(
+            folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), environment: ["PLANTED_KEY": secret]))
         let store = try FileStore(url: try #require(URL(string: "file://\(folder.path)/store")), create: true)
         let sessions = Sessions(store: store)
         let session = try await sessions.create(agent: agent.name, source: "test")
-        _ = try await sessions.push(try JSONEncoder().encode("read the notes"), header: ObjectHeader(contentType: ContentTypes.json, name: "input"),
-                                    to: session.id, source: "test")
+        _ = try await sessions.push(
+            try JSONEncoder().encode("read the notes"), header: ObjectHeader(contentType: ContentTypes.json, name: "input"),
+            to: session.id, source: "test")
         #expect(try await Runtime(store: store, handler: WorkflowHandler(AgentWorkflow(agent))).drive(session.id).status == .finished)
         let entries = try await SessionLog(store: store).entries(of: session.id)
         let toolStep = try #require(entries.first { $0.header.name.hasPrefix("tool read_file") })

@@ -1,7 +1,7 @@
 import CairnCore
-import CairnTestSupport
 import CairnFileTools
 import CairnHTTPTools
+import CairnTestSupport
 import Foundation
 import Testing
 
@@ -39,8 +39,9 @@ struct BuiltInToolTests {
         }
         #expect(try await TestHTTPServer.hits("/ok", server: server) == before, "the redirect to another host was not followed")
         // With localhost allowed too, the redirect is followed, without the secret header.
-        let both = HTTPGetTool(allowlist: try HostAllowlist(["127.0.0.1:\(server.port)", "localhost:\(server.port)"]),
-                               headers: ["Authorization": "Bearer ${secret:TOKEN}"], secrets: vault)
+        let both = HTTPGetTool(
+            allowlist: try HostAllowlist(["127.0.0.1:\(server.port)", "localhost:\(server.port)"]),
+            headers: ["Authorization": "Bearer ${secret:TOKEN}"], secrets: vault)
         #expect(try await both.invoke(.object(["url": .string(server.url + "/redirect-out")])) == "HTTP 200\nhello from the test server; auth=-")
         let denied = HTTPGetTool(allowlist: .denyAll)
         await #expect(throws: ToolError.hostNotAllowed(server.url + "/a")) { try await denied.invoke(.object(["url": .string(server.url + "/a")])) }

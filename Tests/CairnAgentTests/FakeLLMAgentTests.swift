@@ -20,12 +20,14 @@ struct FakeLLMAgentTests {
         defer { folder.cleanup() }
         try yaml.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
         let events = Events()
-        let agent = try await AgentFile.load(folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), observer: { events.append($1) }))
+        let agent = try await AgentFile.load(
+            folder.path + "/agent.yaml", options: AgentFileOptions(components: referenceComponents(), observer: { events.append($1) }))
         let store = MemoryStore()
         let sessions = Sessions(store: store)
         let session = try await sessions.create(agent: agent.name, source: "test")
-        _ = try await sessions.push(try JSONEncoder().encode(FakeLLMServer.unique(prompt)),
-                                    header: ObjectHeader(contentType: ContentTypes.json, name: "input"), to: session.id, source: "test")
+        _ = try await sessions.push(
+            try JSONEncoder().encode(FakeLLMServer.unique(prompt)),
+            header: ObjectHeader(contentType: ContentTypes.json, name: "input"), to: session.id, source: "test")
         let report = try await Runtime(store: store, handler: WorkflowHandler(AgentWorkflow(agent))).drive(session.id)
         let result = try await SessionLog(store: store).entries(of: session.id).last { $0.header.name == "result" }
         let answer = try await result.asyncMap { try JSONDecoder().decode(String.self, from: try await store.body(of: $0)) }
@@ -50,8 +52,11 @@ struct FakeLLMAgentTests {
         let (answer, status, events) = try await run(yaml, prompt: "a poem")
         #expect(status == .finished)
         #expect(answer == "Stones stacked on the path")
-        #expect(events.contains(.toolResult(callID: events.compactMap { if case .toolCall(let c) = $0 { c.id } else { nil } }.first ?? "",
-                                            name: "load_skill", text: "Five, seven, five syllables.", isError: false)))
+        #expect(
+            events.contains(
+                .toolResult(
+                    callID: events.compactMap { if case .toolCall(let c) = $0 { c.id } else { nil } }.first ?? "",
+                    name: "load_skill", text: "Five, seven, five syllables.", isError: false)))
         let deltas = events.filter { if case .text = $0 { true } else { false } }
         #expect(deltas.count > 2, "the answer streamed in pieces")
         // fakellm's OpenAI stream sends no usage chunk (its Anthropic stream does), so only there is a cost known.

@@ -1,7 +1,8 @@
 import CairnTestSupport
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small HTTP server on 127.0.0.1 (Python's http.server) for the HTTP tool and the crash test:

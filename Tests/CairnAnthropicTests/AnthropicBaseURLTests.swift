@@ -40,8 +40,10 @@ struct AnthropicBaseURLTests {
     func bothFormsReachTheServer(_ suffix: String) async throws {
         let server = try FakeLLMServer.shared.get()
         let provider = AnthropicProvider(configuration: .init(baseURL: server.url + suffix, apiKey: "test", timeout: .seconds(30)))
-        let turn = try await ModelTurn.collect(provider.stream(ModelRequest(
-            model: "claude", instructions: "", messages: [ChatMessage(role: .user, text: FakeLLMServer.unique("hello"))])))
+        let turn = try await ModelTurn.collect(
+            provider.stream(
+                ModelRequest(
+                    model: "claude", instructions: "", messages: [ChatMessage(role: .user, text: FakeLLMServer.unique("hello"))])))
         #expect(turn.message.text == "Hello from a fake model, streamed word by word.")
     }
 }

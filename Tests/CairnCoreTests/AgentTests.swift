@@ -9,13 +9,15 @@ struct AgentTests {
     var sessions: Sessions { Sessions(store: store) }
 
     static func turn(_ text: String, calls: [ToolCall] = [], tokens: Int = 10) -> ModelTurn {
-        ModelTurn(message: ChatMessage(role: .assistant, text: text, toolCalls: calls), usage: Usage(inputTokens: tokens, outputTokens: tokens),
-                  stop: calls.isEmpty ? .endTurn : .toolUse)
+        ModelTurn(
+            message: ChatMessage(role: .assistant, text: text, toolCalls: calls), usage: Usage(inputTokens: tokens, outputTokens: tokens),
+            stop: calls.isEmpty ? .endTurn : .toolUse)
     }
 
     func run(_ agent: AgentDefinition, prompt: String) async throws -> (SessionID, DriveReport) {
         let session = try await sessions.create(source: "test")
-        try await sessions.push(try JSONEncoder().encode(prompt), header: ObjectHeader(contentType: "application/json", name: "input"), to: session.id, source: "test")
+        try await sessions.push(
+            try JSONEncoder().encode(prompt), header: ObjectHeader(contentType: "application/json", name: "input"), to: session.id, source: "test")
         return (session.id, try await Runtime(store: store, handler: WorkflowHandler(AgentWorkflow(agent))).drive(session.id))
     }
 
@@ -36,8 +38,9 @@ struct AgentTests {
             Self.turn("The sum is 5."),
         ])
         let streamed = Mutex("")
-        let agent = AgentDefinition(name: "calc", instructions: "Add numbers.", model: "m", provider: provider, tools: [adder],
-                                    observer: { _, event in if case .text(let delta) = event { streamed.withLock { $0 += delta } } })
+        let agent = AgentDefinition(
+            name: "calc", instructions: "Add numbers.", model: "m", provider: provider, tools: [adder],
+            observer: { _, event in if case .text(let delta) = event { streamed.withLock { $0 += delta } } })
         let (id, report) = try await run(agent, prompt: "2+3?")
         #expect(report.status == .finished)
         #expect(try await answer(id) == "The sum is 5.")
@@ -65,8 +68,9 @@ struct AgentTests {
             loaded.withLock { $0 += 1 }
             return "Five, seven, five syllables."
         }
-        let researcher = AgentDefinition(name: "researcher", instructions: "Find facts.", model: "m",
-                                         provider: ScriptedProvider([Self.turn("Cairns mark trails.")]))
+        let researcher = AgentDefinition(
+            name: "researcher", instructions: "Find facts.", model: "m",
+            provider: ScriptedProvider([Self.turn("Cairns mark trails.")]))
         let provider = ScriptedProvider([
             Self.turn("", calls: [ToolCall(id: "s1", name: "load_skill", arguments: #"{"name":"haiku"}"#)]),
             Self.turn("", calls: [ToolCall(id: "r1", name: "researcher", arguments: #"{"task":"what is a cairn"}"#)]),

@@ -1,7 +1,8 @@
-@testable import CairnCore
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CairnCore
 
 /// Budget, health and secrets: each limit trips, its action happens, and the log records it.
 @Suite("Governance at the step boundary")
@@ -21,7 +22,8 @@ struct GovernanceTests {
 
     func start(_ agent: AgentDefinition, prompt: String = "go", conversational: Bool = false) async throws -> (SessionID, DriveReport) {
         let session = try await sessions.create(source: "test")
-        try await sessions.push(try JSONEncoder().encode(prompt), header: ObjectHeader(contentType: "application/json", name: "input"), to: session.id, source: "test")
+        try await sessions.push(
+            try JSONEncoder().encode(prompt), header: ObjectHeader(contentType: "application/json", name: "input"), to: session.id, source: "test")
         return (session.id, try await drive(agent, session.id, conversational: conversational))
     }
 
@@ -66,9 +68,12 @@ struct GovernanceTests {
     @Test func aStopEndsTheRunAndWeightsAndIrreversibleToolsCount() async throws {
         let provider = ScriptedProvider([Self.turn("", calls: [Self.call("1", "send"), Self.call("2", "send")]), Self.turn("sent")])
         let sent = Mutex(0)
-        let send = ClosureTool(name: "send", description: "Sends mail") { _ in sent.withLock { $0 += 1 }; return "ok" }
+        let send = ClosureTool(name: "send", description: "Sends mail") { _ in
+            sent.withLock { $0 += 1 }; return "ok"
+        }
         let governance = Governance(policies: [BudgetPolicy(perRun: BudgetLimits(irreversibleCalls: 1), onExceed: .stop)], irreversibleTools: ["send"])
-        let (id, report) = try await start(AgentDefinition(name: "mailer", instructions: "", model: "m", provider: provider, tools: [send], governance: governance))
+        let (id, report) = try await start(
+            AgentDefinition(name: "mailer", instructions: "", model: "m", provider: provider, tools: [send], governance: governance))
         guard case .failed(let message) = report.status else { Issue.record("expected a failure, got \(report.status)"); return }
         #expect(message.contains("stopped by governance before tool send") && message.contains("irreversible tool calls"))
         #expect(sent.withLock { $0 } == 1)
@@ -110,7 +115,9 @@ struct GovernanceTests {
 
     @Test func aStuckAgentIsPausedAndTheCooldownLetsItGoOnAfterAResume() async throws {
         let same = Self.call("x", "echo", #"{"q":"same"}"#)
-        let provider = ScriptedProvider([Self.turn("", calls: [same]), Self.turn("", calls: [same]), Self.turn("", calls: [same]), Self.turn("", calls: [same]), Self.turn("ok")])
+        let provider = ScriptedProvider([
+            Self.turn("", calls: [same]), Self.turn("", calls: [same]), Self.turn("", calls: [same]), Self.turn("", calls: [same]), Self.turn("ok"),
+        ])
         let health = HealthPolicy(stuckAfter: 3, action: .pause, cooldown: 3)
         let agent = AgentDefinition(name: "h", instructions: "", model: "m", provider: provider, tools: [Self.echo], governance: Governance(policies: [health]))
         let (id, report) = try await start(agent)
@@ -125,8 +132,9 @@ struct GovernanceTests {
         // A loop a → b → a → b → a → b, logged and let through.
         let calls = ["a", "b", "a", "b", "a", "b"].enumerated().map { Self.turn("", calls: [Self.call("\($0.offset)", "echo", #"{"t":"\#($0.element)"}"#)]) }
         let looping = ScriptedProvider(calls + [Self.turn("out")])
-        let logged = AgentDefinition(name: "l", instructions: "", model: "m", provider: looping, tools: [Self.echo],
-                                     governance: Governance(policies: [HealthPolicy(loopRepeats: 3, action: .log)]))
+        let logged = AgentDefinition(
+            name: "l", instructions: "", model: "m", provider: looping, tools: [Self.echo],
+            governance: Governance(policies: [HealthPolicy(loopRepeats: 3, action: .log)]))
         let (id, report) = try await start(logged)
         #expect(report.status == .finished)
         let loopDecisions = try await decisions(id).filter { $0.outcome == .log }
@@ -135,8 +143,9 @@ struct GovernanceTests {
         // Two empty replies in a row: escalated before the third model call.
         let notified = EscalationLog()
         let empty = ScriptedProvider([Self.turn(""), Self.turn(" "), Self.turn("never")])
-        let silent = AgentDefinition(name: "e", instructions: "", model: "m", provider: empty,
-                                     governance: Governance(policies: [HealthPolicy(emptyReplies: 2, action: .escalate)], notifier: notified))
+        let silent = AgentDefinition(
+            name: "e", instructions: "", model: "m", provider: empty,
+            governance: Governance(policies: [HealthPolicy(emptyReplies: 2, action: .escalate)], notifier: notified))
         let (_, quiet) = try await start(silent)
         guard case .paused = quiet.status else { Issue.record("expected a pause, got \(quiet.status)"); return }
         #expect(empty.requests.count == 2 && notified.all.first?.decision.verdicts.first?.rule == "health.empty")
@@ -144,8 +153,9 @@ struct GovernanceTests {
         // Three of four tool calls failing: stopped.
         let broken = ClosureTool(name: "broken", description: "") { _ in throw CairnError.invalidArgument("down") }
         let failing = ScriptedProvider((0..<4).map { Self.turn("", calls: [Self.call("\($0)", "broken", #"{"n":\#($0)}"#)]) } + [Self.turn("x")])
-        let errors = AgentDefinition(name: "r", instructions: "", model: "m", provider: failing, tools: [broken],
-                                     governance: Governance(policies: [HealthPolicy(errorRate: 0.75, errorWindow: 4, action: .stop)]))
+        let errors = AgentDefinition(
+            name: "r", instructions: "", model: "m", provider: failing, tools: [broken],
+            governance: Governance(policies: [HealthPolicy(errorRate: 0.75, errorWindow: 4, action: .stop)]))
         let (_, stopped) = try await start(errors)
         guard case .failed(let message) = stopped.status else { Issue.record("expected a failure, got \(stopped.status)"); return }
         #expect(message.contains("4 of the last 4 tool calls failed"))
@@ -161,8 +171,9 @@ struct GovernanceTests {
             Self.turn("I saw \(secret) somewhere"),
         ])
         let seen = Mutex("")
-        let agent = AgentDefinition(name: "s", instructions: "", model: "m", provider: provider, tools: [leaky, failing], secrets: vault,
-                                    observer: { _, event in seen.withLock { $0 += "\(event)" } })
+        let agent = AgentDefinition(
+            name: "s", instructions: "", model: "m", provider: provider, tools: [leaky, failing], secrets: vault,
+            observer: { _, event in seen.withLock { $0 += "\(event)" } })
         let (id, report) = try await start(agent, prompt: "use \(secret)")
         #expect(report.status == .finished)
         #expect(provider.requests[0].messages[0].text == "use [REDACTED]")
@@ -180,13 +191,15 @@ struct GovernanceTests {
         let secret = "parent-secret-93c1"
         let vault = try SecretVault([SecretVault.Definition(name: "KEY", source: .value(secret))])
         let leaky = ClosureTool(name: "peek", description: "") { _ in "found \(secret)" }
-        let helper = AgentDefinition(name: "helper", instructions: "", model: "m",
-                                     provider: ScriptedProvider([Self.turn("", calls: [Self.call("h1", "peek")]), Self.turn("it says \(secret)")]),
-                                     tools: [leaky])
+        let helper = AgentDefinition(
+            name: "helper", instructions: "", model: "m",
+            provider: ScriptedProvider([Self.turn("", calls: [Self.call("h1", "peek")]), Self.turn("it says \(secret)")]),
+            tools: [leaky])
         let parent = ScriptedProvider([Self.turn("", calls: [Self.call("p1", "helper", #"{"task":"look"}"#)]), Self.turn("done"), Self.turn("never")])
         let budget = BudgetPolicy(perRun: BudgetLimits(modelTurns: 3), onExceed: .stop)
-        let agent = AgentDefinition(name: "boss", instructions: "", model: "m", provider: parent, subAgents: [helper],
-                                    governance: Governance(policies: [budget]), secrets: vault)
+        let agent = AgentDefinition(
+            name: "boss", instructions: "", model: "m", provider: parent, subAgents: [helper],
+            governance: Governance(policies: [budget]), secrets: vault)
         let (id, report) = try await start(agent)
         guard case .failed(let message) = report.status else { Issue.record("expected the budget to stop the run, got \(report.status)"); return }
         #expect(message.contains("would make 4 model turns this run"), "the helper's 2 turns count: \(message)")
@@ -213,7 +226,15 @@ struct GovernanceTests {
 
     @Test func rotatedSecretsAreReadAgainAndStayRedacted() async throws {
         let version = Mutex(0)
-        let vault = try SecretVault([SecretVault.Definition(name: "T", source: .provider({ version.withLock { $0 += 1; return "token-v\($0)" } }), ttl: .zero)])
+        let vault = try SecretVault([
+            SecretVault.Definition(
+                name: "T",
+                source: .provider({
+                    version.withLock {
+                        $0 += 1; return "token-v\($0)"
+                    }
+                }), ttl: .zero)
+        ])
         #expect(try await vault.value("T") == "token-v1")
         #expect(try await vault.value("T") == "token-v2")
         #expect(vault.redact("token-v1 token-v2") == "[REDACTED] [REDACTED]")
@@ -237,15 +258,15 @@ struct GovernanceTests {
     }
 
     @Test func hostAllowlistsDenyByDefaultAndOnlyNarrow() throws {
-        let operator_ = try HostAllowlist(["api.example.com", "*.internal.net", "127.0.0.1:8080"])
-        #expect(operator_.allows(try #require(URL(string: "https://api.example.com/x"))))
-        #expect(operator_.allows(try #require(URL(string: "http://db.internal.net/"))))
-        #expect(!operator_.allows(try #require(URL(string: "http://internal.net/"))))
-        #expect(operator_.allows(try #require(URL(string: "http://127.0.0.1:8080/"))))
-        #expect(!operator_.allows(try #require(URL(string: "http://127.0.0.1:9090/"))))
-        #expect(!operator_.allows(try #require(URL(string: "file:///etc/passwd"))))
+        let operatorList = try HostAllowlist(["api.example.com", "*.internal.net", "127.0.0.1:8080"])
+        #expect(operatorList.allows(try #require(URL(string: "https://api.example.com/x"))))
+        #expect(operatorList.allows(try #require(URL(string: "http://db.internal.net/"))))
+        #expect(!operatorList.allows(try #require(URL(string: "http://internal.net/"))))
+        #expect(operatorList.allows(try #require(URL(string: "http://127.0.0.1:8080/"))))
+        #expect(!operatorList.allows(try #require(URL(string: "http://127.0.0.1:9090/"))))
+        #expect(!operatorList.allows(try #require(URL(string: "file:///etc/passwd"))))
         #expect(!HostAllowlist.denyAll.allows(try #require(URL(string: "https://api.example.com/"))))
-        let narrowed = try operator_.narrowed(to: ["api.example.com", "evil.com", "x.internal.net", "*.internal.net", "*.net"])
+        let narrowed = try operatorList.narrowed(to: ["api.example.com", "evil.com", "x.internal.net", "*.internal.net", "*.net"])
         #expect(narrowed.patterns == ["api.example.com", "x.internal.net", "*.internal.net"])
         #expect(throws: CairnError.self) { try HostAllowlist(["https://x.com/path"]) }
         #expect(throws: CairnError.self) { try HostAllowlist(["x.com:99999"]) }

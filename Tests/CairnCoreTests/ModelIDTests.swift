@@ -30,8 +30,9 @@ struct ModelIDTests {
     ])
     func refuses(_ text: String, _ problem: String) {
         let error = #expect(throws: ModelIDError.self) { try ModelID(parsing: text) }
-        #expect(error?.description.contains(problem) == true && error?.description.contains("'\(text)' is not a model id") == true,
-                "\(String(describing: error))")
+        #expect(
+            error?.description.contains(problem) == true && error?.description.contains("'\(text)' is not a model id") == true,
+            "\(String(describing: error))")
     }
 
     @Test func codesAsItsStringForm() throws {

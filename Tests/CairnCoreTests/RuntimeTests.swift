@@ -81,9 +81,11 @@ struct RuntimeTests {
     }
 
     @Test func aFailedInvocationAppendsOneErrorAndNothingElse() async throws {
-        let runtime = Runtime(store: store, handler: ClosureHandler { invocation in
-            throw HandlerFailure(ErrorReport(message: "exploded", kind: "exit", exitStatus: 3, stderrTail: "Traceback", snapshot: invocation.snapshot))
-        }, clock: clock)
+        let runtime = Runtime(
+            store: store,
+            handler: ClosureHandler { invocation in
+                throw HandlerFailure(ErrorReport(message: "exploded", kind: "exit", exitStatus: 3, stderrTail: "Traceback", snapshot: invocation.snapshot))
+            }, clock: clock)
         let session = try await sessions.create(source: "test")
         let report = try await runtime.drive(session.id)
         #expect(report.status == .failed(message: "exploded"))
@@ -116,7 +118,9 @@ struct RuntimeTests {
         let handler = ClosureHandler { invocation in
             snapshots.withLock { $0.append(invocation.snapshot) }
             // On the first call, someone else appends while the handler works.
-            if !interfered.withLock({ let was = $0; $0 = true; return was }) {
+            if !interfered.withLock({
+                let was = $0; $0 = true; return was
+            }) {
                 try await sessions.push(Data("concurrent".utf8), header: ObjectHeader(contentType: "text/plain"), to: invocation.session.id, source: "other")
                 return [.text("stale output")]
             }
@@ -175,7 +179,11 @@ struct RuntimeTests {
     @Test func forkOutputsStartChildSessionsThatRunOnceDrives() async throws {
         let handler = ClosureHandler { invocation in
             switch invocation.entries.last?.event {
-            case .start?: return [.text("parent output"), HandlerOutput(header: ObjectHeader(contentType: "text/plain", name: "task"), body: .data(Data("child work".utf8)), fork: true)]
+            case .start?:
+                return [
+                    .text("parent output"),
+                    HandlerOutput(header: ObjectHeader(contentType: "text/plain", name: "task"), body: .data(Data("child work".utf8)), fork: true),
+                ]
             case .push? where invocation.entries.last?.header.name == "task": return [.pause("child paused")]
             default: return [.pause("parent paused")]
             }

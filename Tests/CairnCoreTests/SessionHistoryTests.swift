@@ -11,12 +11,17 @@ struct SessionHistoryTests {
     /// A session with a JSON, a text and a binary push, a named header with every field, a pause.
     func makeSession() async throws -> SessionID {
         let info = try await sessions.create(agent: "demo", metadata: ["team": "ops"], source: "test")
-        try await sessions.push(Data(#"{"b":1,"a":[true,null,"x"]}"#.utf8), header: ObjectHeader(contentType: ContentTypes.json, name: "input"),
-                                to: info.id, source: "cli")
+        try await sessions.push(
+            Data(#"{"b":1,"a":[true,null,"x"]}"#.utf8), header: ObjectHeader(contentType: ContentTypes.json, name: "input"),
+            to: info.id, source: "cli")
         clock.advance(by: 0.123)
-        try await sessions.push(Data("hello\n".utf8), header: ObjectHeader(contentType: ContentTypes.text, contentEncoding: "", schemaURL: "https://example.com/s",
-                                                                          name: "note", metadata: ["k": "v"]), to: info.id, source: "api")
-        try await sessions.push(Data([0, 1, 2, 255]), header: ObjectHeader(contentType: ContentTypes.bytes, contentEncoding: "zstd"), to: info.id, source: "cli")
+        try await sessions.push(
+            Data("hello\n".utf8),
+            header: ObjectHeader(
+                contentType: ContentTypes.text, contentEncoding: "", schemaURL: "https://example.com/s",
+                name: "note", metadata: ["k": "v"]), to: info.id, source: "api")
+        try await sessions.push(
+            Data([0, 1, 2, 255]), header: ObjectHeader(contentType: ContentTypes.bytes, contentEncoding: "zstd"), to: info.id, source: "cli")
         _ = try await store.append([EntryDraft(event: .pause, time: clock.now(), source: "runtime")], to: info.id, expectedLength: 4)
         return info.id
     }
@@ -100,12 +105,18 @@ struct SessionHistoryTests {
     }
 
     @Test func badFixturesAreRefusedWithMessagesNamingTheProblem() async throws {
-        expectInvalid(try await fixture { $0["format"] = "cairn.session-history/2" },
-                      "unknown format 'cairn.session-history/2': this build of Cairn reads cairn.session-history/1")
-        expectInvalid(try await fixture { $0["format"] = nil },
-                      "no \"format\" field: this is not a session history written by `cairn export` (format cairn.session-history/1)")
+        expectInvalid(
+            try await fixture { $0["format"] = "cairn.session-history/2" },
+            "unknown format 'cairn.session-history/2': this build of Cairn reads cairn.session-history/1")
+        expectInvalid(
+            try await fixture { $0["format"] = nil },
+            "no \"format\" field: this is not a session history written by `cairn export` (format cairn.session-history/1)")
         expectInvalid(try await fixture { try editEntry(1, &$0) { $0["body-base64"] = "not base64!" } }, "entry #1: body-base64 is not valid base64")
-        let digestChanged = try await fixture { try editEntry(1, &$0) { $0["body-base64"] = Data(#"{"b":2}"#.utf8).base64EncodedString(); $0["body-json"] = nil } }
+        let digestChanged = try await fixture {
+            try editEntry(1, &$0) {
+                $0["body-base64"] = Data(#"{"b":2}"#.utf8).base64EncodedString(); $0["body-json"] = nil
+            }
+        }
         #expect(throws: CairnError.self) { try SessionHistory(json: digestChanged) }
         do {
             _ = try SessionHistory(json: digestChanged)
@@ -113,19 +124,23 @@ struct SessionHistoryTests {
             #expect("\(error)".hasPrefix("session history: entry #1: its body's SHA-256 is "))
             #expect("\(error)".hasSuffix("the body or the digest was changed"))
         }
-        expectInvalid(try await fixture { try editEntry(2, &$0) { $0["seq"] = 5 } },
-                      "the entry at index 2 has seq 5, but seqs must be dense: 0, 1, 2, … in order (expected 2)")
+        expectInvalid(
+            try await fixture { try editEntry(2, &$0) { $0["seq"] = 5 } },
+            "the entry at index 2 has seq 5, but seqs must be dense: 0, 1, 2, … in order (expected 2)")
         expectInvalid(try await fixture { try editEntry(2, &$0) { $0["size"] = 99 } }, "entry #2: its body has 6 bytes but the entry records size 99")
-        expectInvalid(try await fixture { try editEntry(1, &$0) { $0["body-json"] = ["b": 2] } },
-                      "entry #1: body-json does not match body-base64 (body-base64 is what is loaded: change both, or remove body-json)")
+        expectInvalid(
+            try await fixture { try editEntry(1, &$0) { $0["body-json"] = ["b": 2] } },
+            "entry #1: body-json does not match body-base64 (body-base64 is what is loaded: change both, or remove body-json)")
         expectInvalid(try await fixture { try editEntry(1, &$0) { $0["body-base64"] = nil } }, "entry #1 has a digest but no body-base64")
         expectInvalid(try await fixture { try editEntry(0, &$0) { $0["body-base64"] = "AA==" } }, "entry #0 has a body but no digest")
         expectInvalid(try await fixture { try editEntry(3, &$0) { $0["time"] = "yesterday" } }, "entry #3: time 'yesterday' is not an RFC 3339 time")
         expectInvalid(try await fixture { try editEntry(3, &$0) { $0["seq"] = nil } }, "entries[3].seq is missing")
-        expectInvalid(try await fixture { try editEntry(3, &$0) { $0["digest"] = "abc" } },
-                      "entry #3: digest 'abc' is not a SHA-256 digest (64 lowercase hex characters)")
-        expectInvalid(try await fixture { $0["session"] = ["id": "nope", "created": "2027-01-15T08:00:00.000Z"] },
-                      "session: 'nope' is not a session id (26 characters of Crockford base32, e.g. 01JD3Q8Z6N4W5X7Y8Z9A0B1C2D)")
+        expectInvalid(
+            try await fixture { try editEntry(3, &$0) { $0["digest"] = "abc" } },
+            "entry #3: digest 'abc' is not a SHA-256 digest (64 lowercase hex characters)")
+        expectInvalid(
+            try await fixture { $0["session"] = ["id": "nope", "created": "2027-01-15T08:00:00.000Z"] },
+            "session: 'nope' is not a session id (26 characters of Crockford base32, e.g. 01JD3Q8Z6N4W5X7Y8Z9A0B1C2D)")
         #expect(throws: CairnError.self) { try SessionHistory(json: Data("{not json".utf8)) }
         #expect(throws: CairnError.self) { try SessionHistory(json: Data("[]".utf8)) }
     }
@@ -135,8 +150,10 @@ struct SessionHistoryTests {
         history.entries[1].body = Data("{}".utf8)
         await #expect(throws: CairnError.self) { try await history.load(into: MemoryStore()) }
         history.entries.remove(at: 1)
-        await #expect(throws: CairnError.invalidArgument(
-            "session history: the entry at index 1 has seq 2, but seqs must be dense: 0, 1, 2, … in order (expected 1)")) {
+        await #expect(
+            throws: CairnError.invalidArgument(
+                "session history: the entry at index 1 has seq 2, but seqs must be dense: 0, 1, 2, … in order (expected 1)")
+        ) {
             try await history.load(into: MemoryStore())
         }
     }

@@ -18,7 +18,9 @@ struct ThreeSteps: Workflow {
     func run(_ context: WorkflowContext, _ input: Int) async throws -> Int {
         var total = input
         for name in names {
-            total += try await context.step(name) { effects.ran(name); return name.count * 10 }
+            total += try await context.step(name) {
+                effects.ran(name); return name.count * 10
+            }
         }
         return total
     }
@@ -98,7 +100,9 @@ struct WorkflowTests {
         var shorter = ThreeSteps(effects: effects)
         shorter.names = ["a", "b"]
         _ = try await drive(shorter, again.id)
-        #expect(try await errorReport(again.id)?.message == "nondeterminism at step position 2: the log recorded step 'c' but the workflow finished without asking for it")
+        #expect(
+            try await errorReport(again.id)?.message
+                == "nondeterminism at step position 2: the log recorded step 'c' but the workflow finished without asking for it")
     }
 
     struct Approval: Workflow {
@@ -106,11 +110,15 @@ struct WorkflowTests {
         struct Decision: Codable, Sendable { var approved: Bool }
 
         func run(_ context: WorkflowContext, _ order: String) async throws -> String {
-            _ = try await context.step("reserve") { effects.ran("reserve"); return "reserved \(order)" }
+            _ = try await context.step("reserve") {
+                effects.ran("reserve"); return "reserved \(order)"
+            }
             let decision = try await context.signal("approval", as: Decision.self)
             guard decision.approved else { return "rejected" }
             try await context.sleep(for: .seconds(3600), reason: "cooling off")
-            return try await context.step("ship") { effects.ran("ship"); return "shipped \(order)" }
+            return try await context.step("ship") {
+                effects.ran("ship"); return "shipped \(order)"
+            }
         }
     }
 
@@ -128,7 +136,8 @@ struct WorkflowTests {
             Issue.record("expected a pause")
             return
         }
-        try await sessions.push(Data(#"{"approved":true}"#.utf8), header: ObjectHeader(contentType: "application/json", name: "approval"), to: id, source: "test")
+        try await sessions.push(
+            Data(#"{"approved":true}"#.utf8), header: ObjectHeader(contentType: "application/json", name: "approval"), to: id, source: "test")
         // A new runtime, as after a restart.
         let status = try await drive(Approval(effects: effects), id).status
         #expect(status == .sleeping(until: Timestamps.truncatedToMilliseconds(clock.now().addingTimeInterval(3600))))
@@ -181,12 +190,14 @@ struct WorkflowTests {
             } catch let failure as StepFailed {
                 slow = failure.message
             }
-            let branches = try await context.all("fan", (0..<5).map { index in
-                { @Sendable in
-                    try await Task.sleep(for: .milliseconds((5 - index) * 3))
-                    return index * index
-                }
-            })
+            let branches = try await context.all(
+                "fan",
+                (0..<5).map { index in
+                    { @Sendable in
+                        try await Task.sleep(for: .milliseconds((5 - index) * 3))
+                        return index * index
+                    }
+                })
             let answers = Mutex(["b", "a", "a", "c", "a", "a"])
             let voted = try await context.vote("vote", margin: 2, maxSamples: 6) { answers.withLock { $0.removeFirst() } }
             let scoped = try await context.child("child") { child in try await child.step("inner") { "inside" } }
@@ -222,7 +233,9 @@ struct WorkflowTests {
             _ = try await context.step("first") { "one" }
             var path = "old"
             if useVersions, context.version("extra-check", min: 1, max: 2) >= 2 {
-                path = try await context.step("extra") { effects.ran("extra"); return "new" }
+                path = try await context.step("extra") {
+                    effects.ran("extra"); return "new"
+                }
             }
             _ = try await context.signal("go", as: Bool.self)
             _ = try await context.step("last") { "done" }
@@ -276,7 +289,9 @@ struct WorkflowTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<64 {
                 group.addTask {
-                    _ = try await journal.record(EntryDraft(event: .step, header: ObjectHeader(name: "s\(i)", metadata: ["position": "\(i)", "kind": "step"]), time: Date(), source: "t"))
+                    _ = try await journal.record(
+                        EntryDraft(
+                            event: .step, header: ObjectHeader(name: "s\(i)", metadata: ["position": "\(i)", "kind": "step"]), time: Date(), source: "t"))
                 }
             }
             try await group.waitForAll()
@@ -291,8 +306,9 @@ struct WorkflowTests {
             func run(_ context: WorkflowContext, _ input: String) async throws -> Bool {
                 _ = try await context.step("meanwhile") {
                     // The signal arrives while this step runs.
-                    try await sessions.push(Data("true".utf8), header: ObjectHeader(contentType: "application/json", name: "go"),
-                                            to: try SessionID(input), source: "test")
+                    try await sessions.push(
+                        Data("true".utf8), header: ObjectHeader(contentType: "application/json", name: "go"),
+                        to: try SessionID(input), source: "test")
                     return 1
                 }
                 return try await context.signal("go", as: Bool.self)

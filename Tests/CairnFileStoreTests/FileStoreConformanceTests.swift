@@ -1,7 +1,7 @@
 import CairnCore
 import CairnFileStore
-import CairnTestSupport
 import CairnStoreConformance
+import CairnTestSupport
 import Testing
 
 @Suite("File store conformance")

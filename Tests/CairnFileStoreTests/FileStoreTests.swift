@@ -14,7 +14,8 @@ struct FileStoreTests {
         let info = SessionInfo(id: SessionID.generate(at: clock), created: clock)
         _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: clock, source: "test")])
         for i in 1...max(1, entries) where entries > 0 {
-            _ = try await store.append([EntryDraft(event: .push, header: ObjectHeader(name: "e\(i)"), time: clock, source: "test")], to: info.id, expectedLength: i)
+            _ = try await store.append(
+                [EntryDraft(event: .push, header: ObjectHeader(name: "e\(i)"), time: clock, source: "test")], to: info.id, expectedLength: i)
         }
         return info.id
     }

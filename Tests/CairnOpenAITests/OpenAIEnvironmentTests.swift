@@ -7,8 +7,9 @@ struct OpenAIEnvironmentTests {
     typealias Configuration = OpenAIProvider.Configuration
 
     @Test func explicitValuesWin() {
-        let resolved = Configuration.resolve(baseURL: "http://127.0.0.1:11434/v1/", apiKey: "explicit",
-                                             environment: ["OPENAI_BASE_URL": "http://elsewhere/v1", "OPENAI_API_KEY": "from-env"])
+        let resolved = Configuration.resolve(
+            baseURL: "http://127.0.0.1:11434/v1/", apiKey: "explicit",
+            environment: ["OPENAI_BASE_URL": "http://elsewhere/v1", "OPENAI_API_KEY": "from-env"])
         #expect(resolved.baseURL == "http://127.0.0.1:11434/v1" && resolved.apiKey == "explicit")
     }
 

@@ -2,6 +2,7 @@ import CairnCore
 import CairnOpenAI
 import CairnTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 enum FakeLLM {
@@ -9,8 +10,10 @@ enum FakeLLM {
     /// answers, so the error tests ask for those (`streaming: false`).
     static func provider(maxAttempts: Int = 4, streaming: Bool = true) throws -> OpenAIProvider {
         let server = try FakeLLMServer.shared.get()
-        return OpenAIProvider(configuration: .init(baseURL: server.url + "/v1", apiKey: "test", timeout: .seconds(30),
-                                                   maxAttempts: maxAttempts, initialBackoff: .milliseconds(20), streaming: streaming))
+        return OpenAIProvider(
+            configuration: .init(
+                baseURL: server.url + "/v1", apiKey: "test", timeout: .seconds(30),
+                maxAttempts: maxAttempts, initialBackoff: .milliseconds(20), streaming: streaming))
     }
 
     /// A unique first message, so fakellm counts turns per test.
@@ -50,8 +53,10 @@ struct OpenAIProviderTests {
         #expect(call.name == "add" && !call.id.isEmpty)
         #expect(try JSONValue(parsing: call.arguments) == .object(["a": .number(2), "b": .number(3)]))
         // The tool's result goes back; the model answers.
-        let answer = try await ModelTurn.collect(provider.stream(ModelRequest(
-            model: "m", instructions: "", messages: [first, turn.message, ChatMessage(role: .tool, text: "5", toolCallID: call.id)], tools: [add])))
+        let answer = try await ModelTurn.collect(
+            provider.stream(
+                ModelRequest(
+                    model: "m", instructions: "", messages: [first, turn.message, ChatMessage(role: .tool, text: "5", toolCallID: call.id)], tools: [add])))
         #expect(answer.message.text == "The sum is 5.")
     }
 
@@ -86,18 +91,21 @@ struct OpenAIProviderTests {
     @Test func anAgentRunsItsToolLoopAgainstTheFakeModel() async throws {
         let provider = try FakeLLM.provider()
         let calls = DeltaLog()
-        let agent = AgentDefinition(name: "calc", instructions: "Add.", model: "m", provider: provider, tools: [
-            ClosureTool(name: "add", description: "Adds a and b") { arguments in
-                calls.append("add")
-                guard case .number(let a)? = arguments["a"], case .number(let b)? = arguments["b"] else { return "bad arguments" }
-                return String(Int(a + b))
-            },
-        ])
+        let agent = AgentDefinition(
+            name: "calc", instructions: "Add.", model: "m", provider: provider,
+            tools: [
+                ClosureTool(name: "add", description: "Adds a and b") { arguments in
+                    calls.append("add")
+                    guard case .number(let a)? = arguments["a"], case .number(let b)? = arguments["b"] else { return "bad arguments" }
+                    return String(Int(a + b))
+                }
+            ])
         let store = MemoryStore()
         let sessions = Sessions(store: store)
         let session = try await sessions.create(source: "test")
-        try await sessions.push(try JSONEncoder().encode("what is 2+3 [\(UUID().uuidString)]"),
-                                header: ObjectHeader(contentType: "application/json", name: "input"), to: session.id, source: "test")
+        try await sessions.push(
+            try JSONEncoder().encode("what is 2+3 [\(UUID().uuidString)]"),
+            header: ObjectHeader(contentType: "application/json", name: "input"), to: session.id, source: "test")
         let report = try await Runtime(store: store, handler: WorkflowHandler(AgentWorkflow(agent))).drive(session.id)
         #expect(report.status == .finished)
         #expect(calls.count == 1)
@@ -111,5 +119,3 @@ final class DeltaLog: Sendable {
     func append(_ item: String) { items.withLock { $0.append(item) } }
     var count: Int { items.withLock { $0.count } }
 }
-
-import Synchronization

@@ -164,13 +164,16 @@ struct ProcessHandlerTests {
 func fetchStatus(_ url: URL) async throws -> Int {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", """
+    process.arguments = [
+        "python3", "-c",
+        """
         import urllib.request, urllib.error, sys
         try:
             print(urllib.request.urlopen(sys.argv[1]).status)
         except urllib.error.HTTPError as e:
             print(e.code)
-        """, url.absoluteString]
+        """, url.absoluteString,
+    ]
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()

@@ -11,10 +11,13 @@ func expectConformance(_ scenario: ProviderScenario, with harness: some Provider
 
 @Suite("Provider conformance: OpenAI-compatible provider against fakellm", .serialized)
 struct OpenAIConformanceTests {
-    static let harness = FakeLLMHarness(make: { baseURL, streaming in
-        OpenAIProvider(configuration: .init(baseURL: baseURL, apiKey: "test", timeout: .seconds(30), maxAttempts: 4,
-                                            initialBackoff: .milliseconds(10), streaming: streaming))
-    }, streamsUsage: false)
+    static let harness = FakeLLMHarness(
+        make: { baseURL, streaming in
+            OpenAIProvider(
+                configuration: .init(
+                    baseURL: baseURL, apiKey: "test", timeout: .seconds(30), maxAttempts: 4,
+                    initialBackoff: .milliseconds(10), streaming: streaming))
+        }, streamsUsage: false)
 
     @Test(arguments: ProviderConformance.scenarios)
     func conformance(_ scenario: ProviderScenario) async throws {
@@ -24,10 +27,13 @@ struct OpenAIConformanceTests {
 
 @Suite("Provider conformance: Anthropic provider against fakellm", .serialized)
 struct AnthropicConformanceTests {
-    static let harness = FakeLLMHarness(make: { baseURL, streaming in
-        AnthropicProvider(configuration: .init(baseURL: baseURL, apiKey: "test", timeout: .seconds(30), maxAttempts: 4,
-                                               initialBackoff: .milliseconds(10), streaming: streaming))
-    }, streamsUsage: true)
+    static let harness = FakeLLMHarness(
+        make: { baseURL, streaming in
+            AnthropicProvider(
+                configuration: .init(
+                    baseURL: baseURL, apiKey: "test", timeout: .seconds(30), maxAttempts: 4,
+                    initialBackoff: .milliseconds(10), streaming: streaming))
+        }, streamsUsage: true)
 
     @Test(arguments: ProviderConformance.scenarios)
     func conformance(_ scenario: ProviderScenario) async throws {
@@ -52,7 +58,8 @@ struct ScriptedConformanceTests {
     @Test func scenariosItCannotProgramAreSkippedNotPassed() async throws {
         let outcomes = try await ProviderConformance.runAll(with: ScriptedHarness())
         for scenario in ProviderConformance.scenarios {
-            let expected: ProviderConformanceOutcome = scenario.needsErrorInjection
+            let expected: ProviderConformanceOutcome =
+                scenario.needsErrorInjection
                 ? .skipped(reason: "ScriptedProvider plays turns; it cannot refuse a request with an HTTP status") : .passed
             #expect(outcomes[scenario] == expected, "\(scenario)")
         }

@@ -6,9 +6,10 @@ import CairnProviderConformance
 /// declared unsupported.
 struct ScriptedHarness: ProviderConformanceHarness {
     var unsupported: [ProviderScenario: String] {
-        Dictionary(uniqueKeysWithValues: ProviderScenario.allCases.filter(\.needsErrorInjection).map {
-            ($0, "ScriptedProvider plays turns; it cannot refuse a request with an HTTP status")
-        })
+        Dictionary(
+            uniqueKeysWithValues: ProviderScenario.allCases.filter(\.needsErrorInjection).map {
+                ($0, "ScriptedProvider plays turns; it cannot refuse a request with an HTTP status")
+            })
     }
 
     func provider(for scenario: ProviderScenario) async throws -> any ModelProvider {

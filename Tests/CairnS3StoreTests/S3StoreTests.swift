@@ -2,8 +2,8 @@ import CairnCore
 import CairnS3Store
 import CairnTestSupport
 import Foundation
-import Testing
 import NIOCore
+import Testing
 
 @Suite("S3 store (moto on loopback)")
 struct S3StoreTests {
@@ -53,7 +53,9 @@ struct S3StoreTests {
         let coldBefore = try await S3Fixture.reopen(store, compactEvery: nil)
         let before = try await coldBefore.readOwn(id, from: 0, limit: nil)
         #expect(before.count == 201)
-        #expect(coldBefore.client.requestCounters["GET"] >= 200, "a cold read of 200 batches without a segment made \(coldBefore.client.requestCounters["GET"]) GETs")
+        #expect(
+            coldBefore.client.requestCounters["GET"] >= 200,
+            "a cold read of 200 batches without a segment made \(coldBefore.client.requestCounters["GET"]) GETs")
 
         let compaction = try #require(try await store.compact(session: id))
         #expect(compaction == S3Store.Compaction(first: 0, end: 201, batches: 201))
@@ -175,7 +177,8 @@ struct S3StoreTests {
         let store = S3Store(client: client, options: .init(prefix: "t", staleTimerGrace: .zero))
         let id = try await S3Fixture.newSession(in: store)
         let due = S3Fixture.clock.addingTimeInterval(5)
-        let sleep = EntryDraft(event: .sleep, header: ObjectHeader(metadata: [MetadataKeys.until: Timestamps.format(due)]), time: S3Fixture.clock, source: "test")
+        let sleep = EntryDraft(
+            event: .sleep, header: ObjectHeader(metadata: [MetadataKeys.until: Timestamps.format(due)]), time: S3Fixture.clock, source: "test")
         let sleeper = try await S3Fixture.newSession(in: store)
         _ = try await store.append([sleep], to: sleeper, expectedLength: 1)
         // A timer left by a writer that crashed before its append: the session does not sleep.
@@ -207,7 +210,8 @@ struct S3StoreTests {
         let folder = TemporaryFolder()
         defer { folder.cleanup() }
         let file = folder.path + "/credentials"
-        try Data("""
+        try Data(
+            """
             [default]
             aws_access_key_id = DEFAULTKEY
             aws_secret_access_key = defaultsecret
@@ -216,7 +220,8 @@ struct S3StoreTests {
             aws_access_key_id=WORKKEY
             aws_secret_access_key=worksecret
             aws_session_token=worktoken
-            """.utf8).write(to: URL(fileURLWithPath: file))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: file))
         let fromFile = try S3Credentials.resolve(environment: ["AWS_SHARED_CREDENTIALS_FILE": file])
         #expect(fromFile == S3Credentials(accessKeyID: "DEFAULTKEY", secretAccessKey: "defaultsecret"))
         let profile = try S3Credentials.resolve(environment: ["AWS_SHARED_CREDENTIALS_FILE": file, "AWS_PROFILE": "work"])

@@ -53,7 +53,10 @@ struct SQLiteStoreTests {
         defer { folder.cleanup() }
         let good = try #require(URL(string: "sqlite://\(folder.path)/a.db?durability=normal&busy_timeout=2000"))
         #expect(try SQLiteStore(url: good).path == folder.path + "/a.db")
-        for bad in ["sqlite://\(folder.path)/b.db?durability=sometimes", "sqlite://\(folder.path)/b.db?busy_timeout=soon", "sqlite://\(folder.path)/b.db?colour=red", "sqlite://\(folder.path)/b.db?blobs=cloud"] {
+        for bad in [
+            "sqlite://\(folder.path)/b.db?durability=sometimes", "sqlite://\(folder.path)/b.db?busy_timeout=soon", "sqlite://\(folder.path)/b.db?colour=red",
+            "sqlite://\(folder.path)/b.db?blobs=cloud",
+        ] {
             let url = try #require(URL(string: bad))
             #expect(throws: CairnError.self) { try SQLiteStore(url: url) }
         }
@@ -71,7 +74,8 @@ struct SQLiteStoreTests {
             for id in ids {
                 group.addTask {
                     for i in 0..<50 {
-                        _ = try await store.append([EntryDraft(event: .push, header: ObjectHeader(name: "\(i)"), time: Date(), source: "t")], to: id, expectedLength: i + 1)
+                        _ = try await store.append(
+                            [EntryDraft(event: .push, header: ObjectHeader(name: "\(i)"), time: Date(), source: "t")], to: id, expectedLength: i + 1)
                     }
                 }
             }

@@ -84,7 +84,8 @@ struct ConfigurationTests {
             }
         }
         #expect(await message("command", .array([])).contains("handlers.echo: command must be a command"))
-        #expect(await message("rpc", .string("python3 x.py"), ["colour": .string("red")]).contains("handlers.echo: unknown key 'colour'; known: cwd, env, timeout"))
+        #expect(
+            await message("rpc", .string("python3 x.py"), ["colour": .string("red")]).contains("handlers.echo: unknown key 'colour'; known: cwd, env, timeout"))
         #expect(await message("command", .string("python3 x.py"), ["timeout": .number(-1)]).contains("handlers.echo: timeout must be a positive number"))
         #expect(await message("command", .string("no-such-binary-anywhere")).contains("was not found"))
     }

@@ -72,7 +72,9 @@ struct DriverTests {
         let active = Mutex((now: 0, peak: 0))
         let done = InvocationLog()
         let server = try await server(store: store, concurrency: 3) { invocation in
-            active.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+            active.withLock {
+                $0.now += 1; $0.peak = max($0.peak, $0.now)
+            }
             try await Task.sleep(for: .milliseconds(20))
             active.withLock { $0.now -= 1 }
             done.append(invocation.session.id.rawValue)

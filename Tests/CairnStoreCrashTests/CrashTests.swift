@@ -7,7 +7,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Kills real writer processes with SIGKILL and checks what survived, for every durable store.
@@ -23,9 +23,10 @@ struct CrashTests {
             // A bucket of its own on the shared moto server; credentials travel in the environment.
             let server = try MotoServer.shared()
             let bucket = MotoServer.uniqueBucket("crash")
-            let client = S3Client(configuration: S3ClientConfiguration(
-                bucket: bucket, region: "us-east-1", endpoint: URL(string: server.url),
-                credentials: S3Credentials(accessKeyID: "test", secretAccessKey: "test")))
+            let client = S3Client(
+                configuration: S3ClientConfiguration(
+                    bucket: bucket, region: "us-east-1", endpoint: URL(string: server.url),
+                    credentials: S3Credentials(accessKeyID: "test", secretAccessKey: "test")))
             try await client.createBucket()
             let url = "s3://\(bucket)/crash?endpoint=\(server.url)&region=us-east-1"
             guard let parsed = URL(string: url) else { throw CairnError.invalidArgument("bad test URL \(url)") }

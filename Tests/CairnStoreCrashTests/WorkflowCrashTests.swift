@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A 100-step workflow whose runner is killed with SIGKILL at random moments, 50 times and more,

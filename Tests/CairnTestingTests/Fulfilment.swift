@@ -32,33 +32,55 @@ struct Fulfilment: Workflow {
         let key = try await context.uuid()
         let lucky = try await context.random(in: 1...6)
         if change == .insertFraudCheck {
-            _ = try await context.step("fraud check") { effects.ran("fraud check"); return true }
+            _ = try await context.step("fraud check") {
+                effects.ran("fraud check"); return true
+            }
         }
-        let hold = change == .removeReserve
+        let hold =
+            change == .removeReserve
             ? "hold-\(order)"
-            : try await context.step(change == .renameReserve ? "reserve items" : "reserve stock") { effects.ran("reserve"); return "hold-\(order)" }
-        let quotes = try await context.all("quote", count: 3) { index in effects.ran("quote"); return index * 10 }
+            : try await context.step(change == .renameReserve ? "reserve items" : "reserve stock") {
+                effects.ran("reserve"); return "hold-\(order)"
+            }
+        let quotes = try await context.all("quote", count: 3) { index in
+            effects.ran("quote"); return index * 10
+        }
         let box = try await context.child("pack") { pack in
-            let box = try await pack.step("box") { effects.ran("box"); return "box-\(order)" }
-            if change == .addStepInChild { _ = try await pack.step("tape") { effects.ran("tape"); return "taped" } }
+            let box = try await pack.step("box") {
+                effects.ran("box"); return "box-\(order)"
+            }
+            if change == .addStepInChild {
+                _ = try await pack.step("tape") {
+                    effects.ran("tape"); return "taped"
+                }
+            }
             return box
         }
         if change == .unguardedGiftWrap || context.patched("gift-wrap") {
-            _ = try await context.step("gift wrap") { effects.ran("gift wrap"); return true }
+            _ = try await context.step("gift wrap") {
+                effects.ran("gift wrap"); return true
+            }
         }
         let approved = try await context.signal("approval", as: Bool.self)
         if change == .stepAfterSignal {
-            _ = try await context.step("audit") { effects.ran("audit"); return true }
+            _ = try await context.step("audit") {
+                effects.ran("audit"); return true
+            }
         }
         try await context.sleep(for: .seconds(60), reason: "cooling off")
         var shipped = "not shipped"
         if change != .removeShip {
-            shipped = try await context.step("ship") { effects.ran("ship"); return "shipped \(hold)" }
+            shipped = try await context.step("ship") {
+                effects.ran("ship"); return "shipped \(hold)"
+            }
         }
         if change == .appendNotify {
-            _ = try await context.step("notify") { effects.ran("notify"); return true }
+            _ = try await context.step("notify") {
+                effects.ran("notify"); return true
+            }
         }
-        let summary = "\(shipped) in \(box) quotes \(quotes) approved \(approved) lucky \(lucky) key \(key.uuidString.count) at \(Timestamps.milliseconds(started))"
+        let summary =
+            "\(shipped) in \(box) quotes \(quotes) approved \(approved) lucky \(lucky) key \(key.uuidString.count) at \(Timestamps.milliseconds(started))"
         return change == .changeResult ? summary.uppercased() : summary
     }
 }

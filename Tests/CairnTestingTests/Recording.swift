@@ -17,8 +17,9 @@ struct Driver {
     }
 
     func push(_ json: String, name: String) async throws {
-        try await Sessions(store: store, clock: clock).push(Data(json.utf8), header: ObjectHeader(contentType: ContentTypes.json, name: name),
-                                                           to: session, source: "test")
+        try await Sessions(store: store, clock: clock).push(
+            Data(json.utf8), header: ObjectHeader(contentType: ContentTypes.json, name: name),
+            to: session, source: "test")
     }
 
     @discardableResult

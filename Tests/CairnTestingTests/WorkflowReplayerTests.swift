@@ -1,8 +1,8 @@
 import CairnCore
+import CairnTestSupport
 import CairnTesting
 import Foundation
 import Testing
-import CairnTestSupport
 
 @Suite("Workflow replayer")
 struct WorkflowReplayerTests {
@@ -42,7 +42,8 @@ struct WorkflowReplayerTests {
         for history in [recording.waiting, recording.finished] {
             let error = try await divergence(history, .renameReserve, effects: recording.effects)
             #expect(error == NondeterminismError(position: "3", recorded: "step 'reserve stock'", asked: "step 'reserve items'"))
-            #expect(error.description == "nondeterminism at step position 3: the log recorded step 'reserve stock' but the workflow asked for step 'reserve items'")
+            #expect(
+                error.description == "nondeterminism at step position 3: the log recorded step 'reserve stock' but the workflow asked for step 'reserve items'")
         }
         #expect(recording.effects.total == ran)
     }
@@ -155,7 +156,9 @@ struct WorkflowReplayerTests {
         let effects: Effects
         var message = "card declined"
         func run(_ context: WorkflowContext, _ input: String) async throws -> String {
-            _ = try await context.step("reserve") { effects.ran("reserve"); return 1 }
+            _ = try await context.step("reserve") {
+                effects.ran("reserve"); return 1
+            }
             return try await context.step("charge") { () -> String in throw CairnError.invalidArgument(message) }
         }
     }

@@ -58,9 +58,10 @@ case "crash":
             let index = length + offset
             let data = body(for: index)
             let digest = try await store.put(data)
-            drafts.append(EntryDraft(
-                event: .push, header: ObjectHeader(contentType: "text/plain", name: "item-\(index)", metadata: ["batch": "\(length)/\(count)"]),
-                digest: digest, size: data.count, time: clock.now(), source: "crash-writer"))
+            drafts.append(
+                EntryDraft(
+                    event: .push, header: ObjectHeader(contentType: "text/plain", name: "item-\(index)", metadata: ["batch": "\(length)/\(count)"]),
+                    digest: digest, size: data.count, time: clock.now(), source: "crash-writer"))
         }
         _ = try await store.append(drafts, to: session, expectedLength: length)
         FileHandle.standardOutput.write(Data("ack \(length) \(count)\n".utf8))

@@ -62,8 +62,11 @@ public enum FakeLLMServer {
         let config = folder.appendingPathComponent("fakellm.yaml")
         try rules.write(to: config, atomically: true, encoding: .utf8)
         let port = LocalServer.freePort()
-        return try LocalServer(command: ["python3", "-c", "from fakellm.cli import main; main()", "serve", "--host", "127.0.0.1",
-                                         "--port", String(port), "--config", config.path], port: port)
+        return try LocalServer(
+            command: [
+                "python3", "-c", "from fakellm.cli import main; main()", "serve", "--host", "127.0.0.1",
+                "--port", String(port), "--config", config.path,
+            ], port: port)
     }
 
     /// A first message unique to the caller, so fakellm counts its turns apart.

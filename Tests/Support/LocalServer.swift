@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A server process for tests, listening on 127.0.0.1, started through a small watchdog wrapper
@@ -57,7 +57,8 @@ public final class LocalServer: Sendable {
         while !Self.accepts(port: port) {
             guard process.isRunning else {
                 LocalServer.unregister(pid)
-                throw LocalServerError(message: "\(command.joined(separator: " ")) exited with status \(process.terminationStatus) before listening on port \(port)")
+                throw LocalServerError(
+                    message: "\(command.joined(separator: " ")) exited with status \(process.terminationStatus) before listening on port \(port)")
             }
             guard ContinuousClock.now < deadline else {
                 stop()

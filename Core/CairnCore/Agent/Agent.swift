@@ -37,10 +37,12 @@ public struct AgentDefinition: Sendable {
     public var observer: AgentObserver
 
     /// Creates an agent.
-    public init(name: String, instructions: String, model: String, provider: any ModelProvider, tools: [any Tool] = [],
-                skills: [Skill] = [], subAgents: [AgentDefinition] = [], maxTurns: Int = 20, maxTokens: Int? = nil, temperature: Double? = nil,
-                pricing: ModelPricing? = nil, governance: Governance = .none, secrets: SecretVault? = nil,
-                observer: @escaping AgentObserver = { _, _ in }) {
+    public init(
+        name: String, instructions: String, model: String, provider: any ModelProvider, tools: [any Tool] = [],
+        skills: [Skill] = [], subAgents: [AgentDefinition] = [], maxTurns: Int = 20, maxTokens: Int? = nil, temperature: Double? = nil,
+        pricing: ModelPricing? = nil, governance: Governance = .none, secrets: SecretVault? = nil,
+        observer: @escaping AgentObserver = { _, _ in }
+    ) {
         self.name = name
         self.instructions = instructions
         self.model = model
@@ -65,14 +67,22 @@ public struct AgentDefinition: Sendable {
         var specs = tools.map(\.spec)
         if !skills.isEmpty {
             let list = skills.map { "\($0.name): \($0.description)" }.joined(separator: "; ")
-            specs.append(ToolSpec(name: "load_skill", description: "Load a skill's instructions. Skills: \(list)",
-                                  inputSchema: .object(["type": .string("object"), "properties": .object(["name": .object(["type": .string("string")])]),
-                                                        "required": .array([.string("name")])])))
+            specs.append(
+                ToolSpec(
+                    name: "load_skill", description: "Load a skill's instructions. Skills: \(list)",
+                    inputSchema: .object([
+                        "type": .string("object"), "properties": .object(["name": .object(["type": .string("string")])]),
+                        "required": .array([.string("name")]),
+                    ])))
         }
         for agent in subAgents {
-            specs.append(ToolSpec(name: agent.name, description: "Delegate a task to the \(agent.name) agent: \(agent.instructions.prefix(200))",
-                                  inputSchema: .object(["type": .string("object"), "properties": .object(["task": .object(["type": .string("string")])]),
-                                                        "required": .array([.string("task")])])))
+            specs.append(
+                ToolSpec(
+                    name: agent.name, description: "Delegate a task to the \(agent.name) agent: \(agent.instructions.prefix(200))",
+                    inputSchema: .object([
+                        "type": .string("object"), "properties": .object(["task": .object(["type": .string("string")])]),
+                        "required": .array([.string("task")]),
+                    ])))
         }
         return specs
     }

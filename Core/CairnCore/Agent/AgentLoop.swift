@@ -86,8 +86,9 @@ struct AgentLoop: Sendable {
     private func modelTurn(_ number: Int, messages: [ChatMessage], _ context: WorkflowContext) async throws -> (ModelTurn, live: Bool) {
         let agent = self.agent, session = context.session, loop = self
         let live = Mutex(false)
-        let request = ModelRequest(model: agent.model, instructions: agent.instructions, messages: messages, tools: agent.toolSpecs,
-                                   maxTokens: agent.maxTokens, temperature: agent.temperature)
+        let request = ModelRequest(
+            model: agent.model, instructions: agent.instructions, messages: messages, tools: agent.toolSpecs,
+            maxTokens: agent.maxTokens, temperature: agent.temperature)
         let turn = try await context.step("model turn \(number)", policy: .exponential(retries: 2)) {
             live.withLock { $0 = true }
             do {
@@ -172,8 +173,9 @@ struct AgentLoop: Sendable {
         if live.withLock({ $0 }) {
             agent.observer(session, .governance(decision))
             let level: Logger.Level = outcome >= .pause ? .warning : (outcome == .warn ? .notice : .info)
-            Self.logger.log(level: level, "governance: \(outcome.rawValue) before \(action.summary): \(decision.reason)",
-                            metadata: ["agent": "\(name)", "session": "\(context.session)"])
+            Self.logger.log(
+                level: level, "governance: \(outcome.rawValue) before \(action.summary): \(decision.reason)",
+                metadata: ["agent": "\(name)", "session": "\(context.session)"])
         }
         switch outcome {
         case .log, .warn:

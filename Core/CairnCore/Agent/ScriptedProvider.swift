@@ -42,10 +42,14 @@ public final class ScriptedProvider: ModelProvider {
 
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         received.withLock { $0.append(request) }
-        let index = switch order {
-        case .sequential: next.withLock { value in defer { value += 1 }; return value }
-        case .byConversation: request.messages.filter { $0.role == .assistant }.count
-        }
+        let index =
+            switch order {
+            case .sequential:
+                next.withLock { value in
+                    defer { value += 1 }; return value
+                }
+            case .byConversation: request.messages.filter { $0.role == .assistant }.count
+            }
         return AsyncThrowingStream { continuation in
             guard index < turns.count else {
                 continuation.finish(throwing: ModelProviderError("the script has \(turns.count) turns; turn \(index + 1) was asked for"))

@@ -17,8 +17,10 @@ public struct ClosureTool: Tool {
     private let body: @Sendable (JSONValue) async throws -> String
 
     /// Creates a tool.
-    public init(name: String, description: String, inputSchema: JSONValue = .object(["type": .string("object")]),
-                _ body: @escaping @Sendable (JSONValue) async throws -> String) {
+    public init(
+        name: String, description: String, inputSchema: JSONValue = .object(["type": .string("object")]),
+        _ body: @escaping @Sendable (JSONValue) async throws -> String
+    ) {
         spec = ToolSpec(name: name, description: description, inputSchema: inputSchema)
         self.body = body
     }

@@ -19,8 +19,10 @@ public struct ComponentOptions: Sendable {
     public var environment: [String: String]
 
     /// Creates options.
-    public init(location: String, values: [String: JSONValue] = [:], baseDirectory: String = FileManager.default.currentDirectoryPath,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        location: String, values: [String: JSONValue] = [:], baseDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.location = location
         self.values = values
         self.baseDirectory = baseDirectory

@@ -63,11 +63,14 @@ public struct HandlerConfiguration: Sendable {
     public var components: Components
 
     /// Creates a configuration.
-    public init(spec: HandlerSpec, resources: ComponentResources, components: Components,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        spec: HandlerSpec, resources: ComponentResources, components: Components,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.spec = spec
-        self.options = ComponentOptions(location: "handlers.\(spec.agent)", values: spec.options, baseDirectory: spec.baseDirectory,
-                                        environment: environment)
+        self.options = ComponentOptions(
+            location: "handlers.\(spec.agent)", values: spec.options, baseDirectory: spec.baseDirectory,
+            environment: environment)
         self.resources = resources
         self.components = components
     }

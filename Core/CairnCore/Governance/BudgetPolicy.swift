@@ -65,31 +65,41 @@ public struct BudgetPolicy: GovernancePolicy {
             let checks: [(String, String, Double?, Double, Double)] = [
                 ("turns", "model turns", limits.modelTurns.map(Double.init), Double(used.modelTurns), Double(delta.modelTurns)),
                 ("tool_calls", "tool calls", limits.toolCalls, used.toolCalls, delta.toolCalls),
-                ("irreversible", "irreversible tool calls", limits.irreversibleCalls.map(Double.init), Double(used.irreversibleCalls),
-                 Double(delta.irreversibleCalls)),
+                (
+                    "irreversible", "irreversible tool calls", limits.irreversibleCalls.map(Double.init), Double(used.irreversibleCalls),
+                    Double(delta.irreversibleCalls)
+                ),
             ]
             for (key, label, limit, before, increment) in checks {
                 guard let limit, increment > 0 else { continue }
                 let bound = limit * scale, after = before + increment
                 let rule = "budget.\(scope).\(key)"
                 if after > bound {
-                    verdicts.append(PolicyVerdict(policy: name, action: onExceed,
-                                                  reason: "\(action.summary) would make \(Self.figure(after)) \(label) this \(scope), over the limit of \(Self.figure(bound))",
-                                                  rule: rule))
+                    verdicts.append(
+                        PolicyVerdict(
+                            policy: name, action: onExceed,
+                            reason: "\(action.summary) would make \(Self.figure(after)) \(label) this \(scope), over the limit of \(Self.figure(bound))",
+                            rule: rule))
                 } else if after >= warnAt * bound, !state.warned.contains(rule) {
-                    verdicts.append(PolicyVerdict(policy: name, action: .warn,
-                                                  reason: "\(Self.figure(after)) of \(Self.figure(bound)) \(label) this \(scope) used", rule: rule))
+                    verdicts.append(
+                        PolicyVerdict(
+                            policy: name, action: .warn,
+                            reason: "\(Self.figure(after)) of \(Self.figure(bound)) \(label) this \(scope) used", rule: rule))
                 }
             }
             // Cost is known only after a call, so it is checked against what was already spent.
             if let limit = limits.cost, case .modelCall = action {
                 let bound = limit * scale, rule = "budget.\(scope).cost"
                 if used.cost >= bound {
-                    verdicts.append(PolicyVerdict(policy: name, action: onExceed,
-                                                  reason: "cost this \(scope) is \(Self.money(used.cost)), at or over the limit of \(Self.money(bound))", rule: rule))
+                    verdicts.append(
+                        PolicyVerdict(
+                            policy: name, action: onExceed,
+                            reason: "cost this \(scope) is \(Self.money(used.cost)), at or over the limit of \(Self.money(bound))", rule: rule))
                 } else if used.cost >= warnAt * bound, !state.warned.contains(rule) {
-                    verdicts.append(PolicyVerdict(policy: name, action: .warn,
-                                                  reason: "cost this \(scope) is \(Self.money(used.cost)) of \(Self.money(bound))", rule: rule))
+                    verdicts.append(
+                        PolicyVerdict(
+                            policy: name, action: .warn,
+                            reason: "cost this \(scope) is \(Self.money(used.cost)) of \(Self.money(bound))", rule: rule))
                 }
             }
         }

@@ -38,8 +38,9 @@ public struct UsageCounters: Sendable, Hashable, Codable {
 
     /// The sum of two counters.
     public static func + (lhs: UsageCounters, rhs: UsageCounters) -> UsageCounters {
-        UsageCounters(modelTurns: lhs.modelTurns + rhs.modelTurns, toolCalls: lhs.toolCalls + rhs.toolCalls,
-                      irreversibleCalls: lhs.irreversibleCalls + rhs.irreversibleCalls, cost: lhs.cost + rhs.cost)
+        UsageCounters(
+            modelTurns: lhs.modelTurns + rhs.modelTurns, toolCalls: lhs.toolCalls + rhs.toolCalls,
+            irreversibleCalls: lhs.irreversibleCalls + rhs.irreversibleCalls, cost: lhs.cost + rhs.cost)
     }
 }
 

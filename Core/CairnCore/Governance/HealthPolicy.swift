@@ -23,8 +23,10 @@ public struct HealthPolicy: GovernancePolicy {
     public var cooldown: Int
 
     /// Creates a health policy.
-    public init(stuckAfter: Int? = nil, loopRepeats: Int? = nil, maxLoopLength: Int = 4, emptyReplies: Int? = nil, errorRate: Double? = nil,
-                errorWindow: Int = 10, action: PolicyVerdict.Action = .pause, cooldown: Int = 10) {
+    public init(
+        stuckAfter: Int? = nil, loopRepeats: Int? = nil, maxLoopLength: Int = 4, emptyReplies: Int? = nil, errorRate: Double? = nil,
+        errorWindow: Int = 10, action: PolicyVerdict.Action = .pause, cooldown: Int = 10
+    ) {
         self.stuckAfter = stuckAfter
         self.loopRepeats = loopRepeats
         self.maxLoopLength = maxLoopLength

@@ -50,8 +50,9 @@ public struct LogEscalationNotifier: EscalationNotifier {
     public init() {}
 
     public func notify(_ escalation: Escalation) async throws {
-        logger.critical("agent run escalated: \(escalation.decision.reason)",
-                        metadata: ["agent": "\(escalation.agent)", "session": "\(escalation.session)"])
+        logger.critical(
+            "agent run escalated: \(escalation.decision.reason)",
+            metadata: ["agent": "\(escalation.agent)", "session": "\(escalation.session)"])
     }
 }
 
@@ -70,8 +71,10 @@ public struct Governance: Sendable {
     public var notifier: any EscalationNotifier
 
     /// Creates a governance configuration.
-    public init(policies: [any GovernancePolicy] = [], irreversibleTools: Set<String> = [], toolWeights: [String: Double] = [:], ledger: (any UsageLedger)? = nil,
-                notifier: any EscalationNotifier = LogEscalationNotifier()) {
+    public init(
+        policies: [any GovernancePolicy] = [], irreversibleTools: Set<String> = [], toolWeights: [String: Double] = [:], ledger: (any UsageLedger)? = nil,
+        notifier: any EscalationNotifier = LogEscalationNotifier()
+    ) {
         self.policies = policies
         self.irreversibleTools = irreversibleTools
         self.toolWeights = toolWeights

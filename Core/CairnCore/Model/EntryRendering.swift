@@ -19,10 +19,12 @@ public enum EntryRendering {
         if !entry.header.schemaURL.isEmpty { object["schema-url"] = entry.header.schemaURL }
         if entry.digest != nil {
             if ContentTypes.isJSON(entry.header.contentType), entry.header.contentEncoding.isEmpty,
-               let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) {
+                let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            {
                 object["body"] = value
             } else if let text = String(data: body, encoding: .utf8), entry.header.contentEncoding.isEmpty,
-                      ContentTypes.isText(entry.header.contentType) || ContentTypes.isJSON(entry.header.contentType) || entry.event.isControl {
+                ContentTypes.isText(entry.header.contentType) || ContentTypes.isJSON(entry.header.contentType) || entry.event.isControl
+            {
                 object["body"] = text
             } else {
                 object["body-base64"] = body.base64EncodedString()
@@ -33,7 +35,9 @@ public enum EntryRendering {
 
     /// The entry as one line of JSON with a trailing newline.
     public static func jsonLine(_ entry: Entry, body: Data) -> Data {
-        var data = (try? JSONSerialization.data(withJSONObject: jsonObject(entry, body: body), options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])) ?? Data("{}".utf8)
+        var data =
+            (try? JSONSerialization.data(withJSONObject: jsonObject(entry, body: body), options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]))
+            ?? Data("{}".utf8)
         data.append(0x0A)
         return data
     }
@@ -48,7 +52,9 @@ public enum EntryRendering {
         case .step:
             let meta = entry.header.metadata
             let attempts = meta["attempts"] ?? "1"
-            parts.append("[\(meta["kind"] ?? "step") at \(meta["position"] ?? "?"), \(meta["outcome"] ?? "ok"), \(attempts) attempt\(attempts == "1" ? "" : "s"), \(meta["duration-ms"] ?? "0") ms]")
+            parts.append(
+                "[\(meta["kind"] ?? "step") at \(meta["position"] ?? "?"), \(meta["outcome"] ?? "ok"), \(attempts) attempt\(attempts == "1" ? "" : "s"), \(meta["duration-ms"] ?? "0") ms]"
+            )
         case .error:
             if let report = ErrorReport.decode(body) {
                 parts.append(report.message)

@@ -92,4 +92,3 @@ public enum ContentTypes {
         return head.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }
-

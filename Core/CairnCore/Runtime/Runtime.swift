@@ -82,7 +82,8 @@ public struct Runtime: Sendable {
             return .settled(try await SessionLog.status(of: head, blobs: store))
         }
         if invocations >= options.maxInvocations {
-            let message = "runaway handler: invoked \(invocations) times in one run without pausing; "
+            let message =
+                "runaway handler: invoked \(invocations) times in one run without pausing; "
                 + "make it pause or sleep, or raise the limit (--max-invocations)"
             logger.warning("\(message)", metadata: ["session": "\(id)"])
             try await recordFailure(ErrorReport(message: message, kind: "runaway", snapshot: head.length), session: id, snapshot: head.length)
@@ -122,9 +123,11 @@ public struct Runtime: Sendable {
         if main.isEmpty {
             let wroteElsewhere = !plan.forks.isEmpty || !plan.crossSession.isEmpty
             let reason = Data((wroteElsewhere ? "the handler wrote only to other sessions" : "the handler wrote nothing").utf8)
-            main = [EntryDraft(
-                event: .pause, header: ObjectHeader(contentType: ContentTypes.pause),
-                digest: try await store.put(reason), size: reason.count, time: clock.now(), source: options.source)]
+            main = [
+                EntryDraft(
+                    event: .pause, header: ObjectHeader(contentType: ContentTypes.pause),
+                    digest: try await store.put(reason), size: reason.count, time: clock.now(), source: options.source)
+            ]
         }
         let committed: [Entry]
         do {

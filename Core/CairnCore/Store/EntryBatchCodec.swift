@@ -82,8 +82,10 @@ public enum EntryBatchCodec {
             let zigzag = try reader.varint()
             let millis = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
             let source = try reader.string()
-            entries.append(Entry(seq: seq, event: event, header: header, digest: digest, size: size,
-                                 time: Timestamps.date(milliseconds: millis), source: source))
+            entries.append(
+                Entry(
+                    seq: seq, event: event, header: header, digest: digest, size: size,
+                    time: Timestamps.date(milliseconds: millis), source: source))
         }
         guard reader.position == bytes.count else { throw Malformed(description: "\(bytes.count - reader.position) trailing bytes") }
         return entries

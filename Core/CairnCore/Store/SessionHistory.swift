@@ -87,7 +87,8 @@ public struct SessionHistory: Sendable, Hashable {
             }
             let actual = Digest(of: item.body)
             guard actual == digest else {
-                throw Self.invalid("entry #\(entry.seq): its body's SHA-256 is \(actual), not the digest the entry records (\(digest)); the body or the digest was changed")
+                throw Self.invalid(
+                    "entry #\(entry.seq): its body's SHA-256 is \(actual), not the digest the entry records (\(digest)); the body or the digest was changed")
             }
             guard entry.size == item.body.count else {
                 throw Self.invalid("entry #\(entry.seq): its body has \(item.body.count) bytes but the entry records size \(entry.size)")

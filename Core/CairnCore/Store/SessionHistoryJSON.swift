@@ -131,8 +131,9 @@ private struct SessionJSON: Codable {
             throw SessionHistory.invalid("session.created '\(created.prefix(80))' is not an RFC 3339 time")
         }
         do {
-            return SessionInfo(id: try SessionID(id), parent: try parent.map { try SessionID($0) }, forkPoint: forkPoint ?? 0,
-                               agent: agent ?? "", metadata: metadata ?? [:], created: created)
+            return SessionInfo(
+                id: try SessionID(id), parent: try parent.map { try SessionID($0) }, forkPoint: forkPoint ?? 0,
+                agent: agent ?? "", metadata: metadata ?? [:], created: created)
         } catch let error as CairnError {
             throw SessionHistory.invalid("session: \(error)")
         }
@@ -198,8 +199,9 @@ private struct ItemJSON: Codable {
         } else if bodyBase64 != nil || bodyJSON != nil {
             throw SessionHistory.invalid("\(name) has a body but no digest")
         }
-        let entry = Entry(seq: seq, event: EventKind(name: event), header: header ?? ObjectHeader(), digest: parsedDigest,
-                          size: size ?? body.count, time: Timestamps.truncatedToMilliseconds(date), source: source)
+        let entry = Entry(
+            seq: seq, event: EventKind(name: event), header: header ?? ObjectHeader(), digest: parsedDigest,
+            size: size ?? body.count, time: Timestamps.truncatedToMilliseconds(date), source: source)
         return SessionHistory.Item(entry: entry, body: body)
     }
 }

@@ -30,14 +30,18 @@ public struct Sessions: Sendable {
     /// append: no handler ever sees the session without them.
     /// - Throws: store errors.
     /// - Parameter id: the new session's id (default: a new one).
-    public func create(id: SessionID? = nil, agent: String = "", metadata: [String: String] = [:], pushing objects: [(header: ObjectHeader, body: Data)],
-                       source: String) async throws -> SessionInfo {
+    public func create(
+        id: SessionID? = nil, agent: String = "", metadata: [String: String] = [:], pushing objects: [(header: ObjectHeader, body: Data)],
+        source: String
+    ) async throws -> SessionInfo {
         let now = clock.now()
         let info = SessionInfo(id: id ?? SessionID.generate(at: now), agent: agent, metadata: metadata, created: now)
         var initial = [EntryDraft(event: .start, time: now, source: source)]
         for object in objects {
-            initial.append(EntryDraft(event: .push, header: object.header, digest: try await store.put(object.body), size: object.body.count,
-                                      time: now, source: source))
+            initial.append(
+                EntryDraft(
+                    event: .push, header: object.header, digest: try await store.put(object.body), size: object.body.count,
+                    time: now, source: source))
         }
         _ = try await store.createSession(info, initial: initial)
         return info
@@ -48,12 +52,15 @@ public struct Sessions: Sendable {
     /// exists without them; its agent and metadata are the parent's unless given.
     /// - Throws: `CairnError.invalidArgument` if `at` is outside `1...length`; store errors.
     @discardableResult
-    public func fork(_ parent: SessionID, at: Int? = nil, agent: String? = nil, metadata: [String: String]? = nil, source: String,
-                     followedBy entries: [EntryDraft] = []) async throws -> SessionInfo {
+    public func fork(
+        _ parent: SessionID, at: Int? = nil, agent: String? = nil, metadata: [String: String]? = nil, source: String,
+        followedBy entries: [EntryDraft] = []
+    ) async throws -> SessionInfo {
         let head = try await log.head(of: parent)
         let point = at ?? head.length
         guard point >= 1, point <= head.length else {
-            throw CairnError.invalidArgument("fork point \(point) is outside the log of \(parent), which has entries 0...\(head.length - 1); choose 1...\(head.length)")
+            throw CairnError.invalidArgument(
+                "fork point \(point) is outside the log of \(parent), which has entries 0...\(head.length - 1); choose 1...\(head.length)")
         }
         let now = clock.now()
         let info = SessionInfo(

@@ -30,7 +30,8 @@ public struct StoreRegistry: Sendable {
     /// - Throws: `CairnError.unsupportedStore` naming the schemes that have work pools.
     public func openPools(_ text: String) throws -> any WorkPool & WorkerRegistry {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let factory = poolFactories[scheme] else {
-            throw CairnError.unsupportedStore("no work pools for '\(text)'; work pools live in: \(poolFactories.keys.sorted().map { "\($0)://..." }.joined(separator: ", "))")
+            throw CairnError.unsupportedStore(
+                "no work pools for '\(text)'; work pools live in: \(poolFactories.keys.sorted().map { "\($0)://..." }.joined(separator: ", "))")
         }
         return try factory(url)
     }

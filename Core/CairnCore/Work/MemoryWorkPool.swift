@@ -30,9 +30,13 @@ public final class MemoryWorkPool: WorkPool, WorkerRegistry {
         state.withLock { state in
             for id in state.order {
                 guard var item = state.items[id], item.pool == pool, WorkRules.isClaimable(item, now: now) else { continue }
-                if let key = item.key, state.items.values.contains(where: {
-                    $0.id != item.id && $0.pool == pool && $0.key == key && $0.state == .claimed && ($0.leaseUntil ?? .distantPast) > now
-                }) { continue }
+                if let key = item.key,
+                    state.items.values.contains(where: {
+                        $0.id != item.id && $0.pool == pool && $0.key == key && $0.state == .claimed && ($0.leaseUntil ?? .distantPast) > now
+                    })
+                {
+                    continue
+                }
                 if item.state == .claimed && item.attempts >= item.maxAttempts {
                     item.state = .deadLettered
                     item.lastError = item.lastError ?? "abandoned by worker \(item.worker ?? "?") \(item.attempts) times"

@@ -133,8 +133,9 @@ public struct PoolWorker: Sendable {
         for id in try await runtime.pendingSessions(in: .all) {
             do {
                 let length = try await log.head(of: id).length
-                _ = try await pools.push(pool: options.pool, payload: Data(id.rawValue.utf8), maxAttempts: options.maxAttempts,
-                                         id: "\(id)@\(length)", key: id.rawValue, now: now)
+                _ = try await pools.push(
+                    pool: options.pool, payload: Data(id.rawValue.utf8), maxAttempts: options.maxAttempts,
+                    id: "\(id)@\(length)", key: id.rawValue, now: now)
             } catch let error as CairnError where error.isInfrastructure {
                 logger.error("cannot propose a session; skipping it", metadata: ["session": "\(id)", "error": "\(error)"])
             }

@@ -36,8 +36,10 @@ public struct WorkItem: Sendable, Hashable {
     public var key: String?
 
     /// Creates an item.
-    public init(id: String, pool: String, payload: Data, state: WorkItemState, attempts: Int, maxAttempts: Int,
-                worker: String? = nil, leaseUntil: Date? = nil, lastError: String? = nil, key: String? = nil) {
+    public init(
+        id: String, pool: String, payload: Data, state: WorkItemState, attempts: Int, maxAttempts: Int,
+        worker: String? = nil, leaseUntil: Date? = nil, lastError: String? = nil, key: String? = nil
+    ) {
         self.key = key
         self.id = id
         self.pool = pool

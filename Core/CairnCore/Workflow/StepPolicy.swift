@@ -20,7 +20,8 @@ public struct RetryPolicy: Sendable {
     public static let none = RetryPolicy(backoff: [])
 
     /// `retries` retries with exponential backoff starting at `initial`, doubling, capped at `maximum`.
-    public static func exponential(retries: Int, initial: Duration = .milliseconds(100), maximum: Duration = .seconds(30), jitter: Double = 0.2) -> RetryPolicy {
+    public static func exponential(retries: Int, initial: Duration = .milliseconds(100), maximum: Duration = .seconds(30), jitter: Double = 0.2) -> RetryPolicy
+    {
         var pauses: [Duration] = []
         var next = initial
         for _ in 0..<max(0, retries) {
@@ -57,7 +58,9 @@ enum Attempt {
 
     /// Runs attempts until one succeeds, the policy gives up, or the error is not retryable.
     /// Returns the outcome and the number of attempts.
-    static func withRetries<T: Sendable>(_ policy: RetryPolicy, timeout: Duration?, _ body: @escaping @Sendable () async throws -> T) async throws -> (Result<T, any Error>, Int) {
+    static func withRetries<T: Sendable>(_ policy: RetryPolicy, timeout: Duration?, _ body: @escaping @Sendable () async throws -> T) async throws -> (
+        Result<T, any Error>, Int
+    ) {
         var attempt = 0
         while true {
             attempt += 1

@@ -50,8 +50,10 @@ public struct StepRecord: Sendable, Hashable {
     public var seq: Int?
 
     /// Creates a record.
-    public init(position: String, name: String, kind: StepKind, succeeded: Bool, attempts: Int, durationMilliseconds: Int,
-                body: Data, extra: [String: String] = [:]) {
+    public init(
+        position: String, name: String, kind: StepKind, succeeded: Bool, attempts: Int, durationMilliseconds: Int,
+        body: Data, extra: [String: String] = [:]
+    ) {
         self.position = position
         self.name = name
         self.kind = kind
@@ -76,7 +78,8 @@ public struct StepRecord: Sendable, Hashable {
     /// Reads a record from a step entry and its body; nil if the entry is not a well-formed step.
     public init?(entry: Entry, body: Data) {
         guard entry.event == .step, let position = entry.header.metadata["position"],
-              let kind = entry.header.metadata["kind"].flatMap(StepKind.init(rawValue:)) else { return nil }
+            let kind = entry.header.metadata["kind"].flatMap(StepKind.init(rawValue:))
+        else { return nil }
         var extra = entry.header.metadata
         for key in ["position", "kind", "outcome", "attempts", "duration-ms"] { extra[key] = nil }
         self.init(

@@ -76,8 +76,11 @@ public struct WorkflowHandler<W: Workflow>: Handler {
         } catch let suspension as WorkflowSuspension {
             switch suspension {
             case .sleep(let until, let reason):
-                return [HandlerOutput(header: ObjectHeader(contentType: ContentTypes.pause, metadata: [MetadataKeys.until: Timestamps.format(until)]),
-                                      body: .data(Data((reason.isEmpty ? "workflow timer" : reason).utf8)))]
+                return [
+                    HandlerOutput(
+                        header: ObjectHeader(contentType: ContentTypes.pause, metadata: [MetadataKeys.until: Timestamps.format(until)]),
+                        body: .data(Data((reason.isEmpty ? "workflow timer" : reason).utf8)))
+                ]
             case .signal(let name):
                 return [.pause("waiting for signal '\(name)': push it with --name \(name)")]
             }
@@ -115,8 +118,10 @@ public struct WorkflowHandler<W: Workflow>: Handler {
 
     /// The patches recorded for this run; a new run records the workflow's current ones first.
     /// Replay only (`replayOnly`), a new run stops with ``ReplayStop`` instead of recording them.
-    static func patches(of workflow: W, history: WorkflowHistory, journal: Journal, store: any Store, clock: any WallClock,
-                        replayOnly: Bool = false) async throws -> Set<String> {
+    static func patches(
+        of workflow: W, history: WorkflowHistory, journal: Journal, store: any Store, clock: any WallClock,
+        replayOnly: Bool = false
+    ) async throws -> Set<String> {
         if history.entry(at: patchesPosition) != nil {
             guard let record = try await history.consume(patchesPosition), let patches = try? StepJSON.decode([String].self, from: record.body) else {
                 throw NondeterminismError(position: patchesPosition, recorded: "a malformed patches record", asked: "the run's patches")

@@ -20,8 +20,10 @@ public final class WorkflowContext: Sendable {
     let replayOnly: Bool
     private let counter = Mutex(0)
 
-    init(journal: Journal, history: WorkflowHistory, clock: any WallClock, store: any Store, patches: Set<String>, scope: String = "",
-         replayOnly: Bool = false) {
+    init(
+        journal: Journal, history: WorkflowHistory, clock: any WallClock, store: any Store, patches: Set<String>, scope: String = "",
+        replayOnly: Bool = false
+    ) {
         self.journal = journal
         self.history = history
         self.clock = clock
@@ -32,7 +34,11 @@ public final class WorkflowContext: Sendable {
     }
 
     func nextPosition() -> String {
-        scope + String(counter.withLock { value in defer { value += 1 }; return value })
+        scope
+            + String(
+                counter.withLock { value in
+                    defer { value += 1 }; return value
+                })
     }
 
     /// Runs `body` once and journals its result; on replay returns the recorded result.
@@ -90,12 +96,15 @@ public final class WorkflowContext: Sendable {
         let extra = ["seq": String(push.seq)]
         do {
             let value = try StepJSON.decode(T.self, from: body)
-            try await write(StepRecord(position: position, name: name, kind: .signal, succeeded: true, attempts: 1, durationMilliseconds: 0, body: body, extra: extra))
+            try await write(
+                StepRecord(position: position, name: name, kind: .signal, succeeded: true, attempts: 1, durationMilliseconds: 0, body: body, extra: extra))
             return value
         } catch let error as DecodingError {
             let failure = StepErrorBody(error: "the signal's body does not decode as \(T.self): \(error)", type: "DecodingError")
-            try await write(StepRecord(position: position, name: name, kind: .signal, succeeded: false, attempts: 1, durationMilliseconds: 0,
-                                       body: try StepJSON.encode(failure), extra: extra))
+            try await write(
+                StepRecord(
+                    position: position, name: name, kind: .signal, succeeded: false, attempts: 1, durationMilliseconds: 0,
+                    body: try StepJSON.encode(failure), extra: extra))
             throw StepFailed(step: name, position: position, message: failure.error, type: failure.type)
         }
     }
@@ -128,23 +137,29 @@ public final class WorkflowContext: Sendable {
     /// Runs `bodies` concurrently as steps named `name[0]`, `name[1]`, ...; returns their results in
     /// order. Positions are reserved up front, so the replay is the same whatever order they finished in.
     /// - Throws: the first ``StepFailed`` (by position) if any branch failed.
-    public func all<T: Codable & Sendable>(_ name: String, policy: RetryPolicy = .none, timeout: Duration? = nil,
-                                          _ bodies: [@Sendable () async throws -> T]) async throws -> [T] {
+    public func all<T: Codable & Sendable>(
+        _ name: String, policy: RetryPolicy = .none, timeout: Duration? = nil,
+        _ bodies: [@Sendable () async throws -> T]
+    ) async throws -> [T] {
         let outcomes = try await branches(name, separator: "[", policy: policy, timeout: timeout, bodies)
         return try outcomes.map { try $0.get() }
     }
 
     /// Runs `body(0)`, `body(1)`, ... `body(count - 1)` concurrently as steps named `name[i]`; returns
     /// their results in order (the same as ``all(_:policy:timeout:_:)`` with one closure per index).
-    public func all<T: Codable & Sendable>(_ name: String, count: Int, policy: RetryPolicy = .none, timeout: Duration? = nil,
-                                          _ body: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
+    public func all<T: Codable & Sendable>(
+        _ name: String, count: Int, policy: RetryPolicy = .none, timeout: Duration? = nil,
+        _ body: @escaping @Sendable (Int) async throws -> T
+    ) async throws -> [T] {
         try await all(name, policy: policy, timeout: timeout, (0..<max(0, count)).map { index in { @Sendable () async throws -> T in try await body(index) } })
     }
 
     /// Takes `count` samples of `body` concurrently (steps `name#0`...), keeping the successes
     /// (`keepSuccesses`) or failing if any sample failed.
-    public func sample<T: Codable & Sendable>(_ name: String, count: Int, keepSuccesses: Bool = true, policy: RetryPolicy = .none,
-                                             timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> [T] {
+    public func sample<T: Codable & Sendable>(
+        _ name: String, count: Int, keepSuccesses: Bool = true, policy: RetryPolicy = .none,
+        timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> [T] {
         let outcomes = try await branches(name, separator: "#", policy: policy, timeout: timeout, Array(repeating: body, count: max(1, count)))
         if keepSuccesses {
             let successes = outcomes.compactMap { try? $0.get() }
@@ -157,8 +172,10 @@ public final class WorkflowContext: Sendable {
     /// Voting (first-to-ahead-by-k, as flatmachines' mdap_voting): samples `body` one at a time
     /// (steps `name#0`...) until one answer leads every other by `margin` votes; failed samples
     /// do not vote. - Throws: ``NoConsensus`` after `maxSamples` without a winner.
-    public func vote<T: Codable & Sendable & Hashable>(_ name: String, margin: Int, maxSamples: Int, policy: RetryPolicy = .none,
-                                                      timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    public func vote<T: Codable & Sendable & Hashable>(
+        _ name: String, margin: Int, maxSamples: Int, policy: RetryPolicy = .none,
+        timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         var tally: [T: Int] = [:]
         for index in 0..<max(1, maxSamples) {
             do {
@@ -177,20 +194,29 @@ public final class WorkflowContext: Sendable {
     public func child<T: Sendable>(_ name: String, _ body: (WorkflowContext) async throws -> T) async throws -> T {
         let position = nextPosition()
         _ = try await journaled(.child, name, at: position) { true }
-        return try await body(WorkflowContext(journal: journal, history: history, clock: clock, store: store, patches: patches, scope: position + "/",
-                                              replayOnly: replayOnly))
+        return try await body(
+            WorkflowContext(
+                journal: journal, history: history, clock: clock, store: store, patches: patches, scope: position + "/",
+                replayOnly: replayOnly))
     }
 
-    private func branches<T: Codable & Sendable>(_ name: String, separator: String, policy: RetryPolicy, timeout: Duration?,
-                                                _ bodies: [@Sendable () async throws -> T]) async throws -> [Result<T, any Error>] {
+    private func branches<T: Codable & Sendable>(
+        _ name: String, separator: String, policy: RetryPolicy, timeout: Duration?,
+        _ bodies: [@Sendable () async throws -> T]
+    ) async throws -> [Result<T, any Error>] {
         let positions = bodies.map { _ in nextPosition() }
         let close = separator == "[" ? "]" : ""
         return try await withThrowingTaskGroup(of: (Int, Result<T, any Error>).self) { group in
             for (index, body) in bodies.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await self.journaled(.step, "\(name)\(separator)\(index)\(close)", at: positions[index],
-                                                                          policy: policy, timeout: timeout, body)))
+                        return (
+                            index,
+                            .success(
+                                try await self.journaled(
+                                    .step, "\(name)\(separator)\(index)\(close)", at: positions[index],
+                                    policy: policy, timeout: timeout, body))
+                        )
                     } catch let failure as StepFailed {
                         return (index, .failure(failure))
                     }
@@ -221,14 +247,18 @@ public final class WorkflowContext: Sendable {
         switch outcome {
         case .success(let value):
             let body = try StepJSON.encode(value)
-            try await write(StepRecord(position: position, name: name, kind: kind, succeeded: true, attempts: attempts,
-                                       durationMilliseconds: milliseconds, body: body))
+            try await write(
+                StepRecord(
+                    position: position, name: name, kind: kind, succeeded: true, attempts: attempts,
+                    durationMilliseconds: milliseconds, body: body))
             // Return what a replay will return (e.g. a Date rounded to milliseconds), not the raw value.
             return try StepJSON.decode(T.self, from: body)
         case .failure(let error):
             let failure = StepErrorBody(error: "\(error)", type: String(describing: type(of: error)))
-            try await write(StepRecord(position: position, name: name, kind: kind, succeeded: false, attempts: attempts,
-                                       durationMilliseconds: milliseconds, body: try StepJSON.encode(failure)))
+            try await write(
+                StepRecord(
+                    position: position, name: name, kind: kind, succeeded: false, attempts: attempts,
+                    durationMilliseconds: milliseconds, body: try StepJSON.encode(failure)))
             throw StepFailed(step: name, position: position, message: failure.error, type: failure.type)
         }
     }
@@ -254,8 +284,9 @@ public final class WorkflowContext: Sendable {
         do {
             return try StepJSON.decode(T.self, from: record.body)
         } catch {
-            throw NondeterminismError(position: record.position, recorded: "\(record.kind.rawValue) '\(record.name)' with a result that is not a \(T.self)",
-                                      asked: "\(record.kind.rawValue) '\(record.name)' returning \(T.self)")
+            throw NondeterminismError(
+                position: record.position, recorded: "\(record.kind.rawValue) '\(record.name)' with a result that is not a \(T.self)",
+                asked: "\(record.kind.rawValue) '\(record.name)' returning \(T.self)")
         }
     }
 

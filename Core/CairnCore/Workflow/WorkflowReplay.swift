@@ -35,7 +35,8 @@ package struct WorkflowReplay<W: Workflow>: Sendable {
     ///   counted), and how many it never reached (after a stop in the middle of the history).
     /// - Throws: ``NondeterminismError`` at the first call that does not match its record, or when
     ///   `run` returned without asking for a recorded position; store errors; `CancellationError`.
-    package func run(session: SessionID, entries: [Entry], store: any Store, now: Date) async throws -> (end: WorkflowReplayEnd, replayed: Int, unreached: Int) {
+    package func run(session: SessionID, entries: [Entry], store: any Store, now: Date) async throws -> (end: WorkflowReplayEnd, replayed: Int, unreached: Int)
+    {
         guard let inputEntry = WorkflowHandler<W>.inputEntry(in: entries) else { return (.noInput, 0, 0) }
         let input: W.Input
         do {

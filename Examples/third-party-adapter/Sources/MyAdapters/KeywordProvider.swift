@@ -42,8 +42,10 @@ public struct KeywordProvider: ModelProvider {
     ///   - answerTemplate: the answer after tool results, with `{result}` (and optionally `{tool}`).
     ///   - fallback: the answer when no keyword matches.
     ///   - pieceWords: words per streamed text piece, at least 1.
-    public init(rules: [String: String], answerTemplate: String = "The {tool} tool says: {result}",
-                fallback: String = "I did not find a keyword I know in your message.", pieceWords: Int = 1) {
+    public init(
+        rules: [String: String], answerTemplate: String = "The {tool} tool says: {result}",
+        fallback: String = "I did not find a keyword I know in your message.", pieceWords: Int = 1
+    ) {
         self.rules = Dictionary(rules.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.answerTemplate = answerTemplate
         self.fallback = fallback
@@ -80,7 +82,8 @@ public struct KeywordProvider: ModelProvider {
             let calls = request.messages.last { $0.role == .assistant }?.toolCalls ?? []
             let tools = results.map { result in calls.first { $0.id == result.toolCallID }?.name ?? "tool" }
             let text = results.map { $0.isError ? "it failed: \($0.text)" : $0.text }.joined(separator: "; ")
-            let answer = answerTemplate
+            let answer =
+                answerTemplate
                 .replacingOccurrences(of: "{tool}", with: Array(Set(tools)).sorted().joined(separator: ", "))
                 .replacingOccurrences(of: "{result}", with: text)
             return (answer, nil)
@@ -89,7 +92,8 @@ public struct KeywordProvider: ModelProvider {
             guard let spec = request.tools.first(where: { $0.name == tool }) else {
                 let offered = request.tools.map(\.name).sorted()
                 throw ModelProviderError(
-                    "keyword: a rule calls the tool '\(tool)', which this agent does not offer (it offers: \(offered.isEmpty ? "none" : offered.joined(separator: ", "))); add it to the agent file's tools: or fix model.rules")
+                    "keyword: a rule calls the tool '\(tool)', which this agent does not offer (it offers: \(offered.isEmpty ? "none" : offered.joined(separator: ", "))); add it to the agent file's tools: or fix model.rules"
+                )
             }
             guard let argument = Self.textArgument(of: spec) else {
                 throw ModelProviderError("keyword: the tool '\(tool)' has no string argument in its input schema to put the message's text in")

@@ -2,9 +2,9 @@ import CairnCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Everything a notebook holds, in memory, and its file format.
@@ -133,8 +133,9 @@ struct NotebookDocument: Sendable {
 
         /// The session in memory, after checking that its entries are numbered densely from its fork point.
         func session(in path: String) throws -> Session {
-            let info = SessionInfo(id: id, parent: parent, forkPoint: forkPoint, agent: agent, metadata: metadata,
-                                   created: Timestamps.date(milliseconds: createdMilliseconds))
+            let info = SessionInfo(
+                id: id, parent: parent, forkPoint: forkPoint, agent: agent, metadata: metadata,
+                created: Timestamps.date(milliseconds: createdMilliseconds))
             let converted = entries.map(\.entry)
             for (offset, entry) in converted.enumerated() where entry.seq != forkPoint + offset {
                 throw CairnError.corrupt("\(path): entry \(offset) of session \(id) has seq \(entry.seq), expected \(forkPoint + offset)")

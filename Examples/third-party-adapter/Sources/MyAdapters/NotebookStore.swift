@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A Cairn store in one JSON document: every session's log, every session's information and
@@ -65,7 +65,9 @@ public final class NotebookStore: Store {
     /// Registers the `notebook://` scheme, so `-b notebook:///abs/path/notes.json` (and a
     /// server's `store:`) open this store.
     public static func register(in components: inout Components) {
-        components.stores.register(scheme: scheme, summary: "one JSON document per file, fsynced and renamed on each append") { url, create in try NotebookStore(url: url, create: create) }
+        components.stores.register(scheme: scheme, summary: "one JSON document per file, fsynced and renamed on each append") { url, create in
+            try NotebookStore(url: url, create: create)
+        }
     }
 
     // MARK: Blobs
@@ -200,7 +202,8 @@ final class Notebook: Sendable {
             if let existing = registry[path] { return existing }
             let exists = FileManager.default.fileExists(atPath: path)
             guard exists || create else {
-                throw CairnError.invalidArgument("no notebook at \(path); create one with 'start -b notebook://\(path)' (or any command that creates its store, such as 'agent run')")
+                throw CairnError.invalidArgument(
+                    "no notebook at \(path); create one with 'start -b notebook://\(path)' (or any command that creates its store, such as 'agent run')")
             }
             if !exists {
                 do {
@@ -238,7 +241,8 @@ final class Notebook: Sendable {
             close(descriptor)
             if busy {
                 throw CairnError.storage(
-                    "the notebook \(lockPath.dropLast(5)) is open in another process; a notebook serves one process at a time (wait for it to exit, or use a sqlite:// or file:// store to share sessions between processes)")
+                    "the notebook \(lockPath.dropLast(5)) is open in another process; a notebook serves one process at a time (wait for it to exit, or use a sqlite:// or file:// store to share sessions between processes)"
+                )
             }
             throw failure
         }

@@ -62,7 +62,8 @@ public struct WordCountTool: Tool {
             total += 1
         }
         let lines = text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count
-        var answer = "\(total) \(total == 1 ? "word" : "words"), \(text.count) \(text.count == 1 ? "character" : "characters"), \(lines) \(lines == 1 ? "line" : "lines")"
+        var answer =
+            "\(total) \(total == 1 ? "word" : "words"), \(text.count) \(text.count == 1 ? "character" : "characters"), \(lines) \(lines == 1 ? "line" : "lines")"
         let ranked = frequencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top)
         if !ranked.isEmpty {
             answer += "; most frequent: " + ranked.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")

@@ -1,9 +1,9 @@
-import CairnAgentFile     // agent files and the `agent` command (run, send, resume, continue)
-import CairnCLI           // the session commands every build has: start, push, log, fork, ls, show, ...
-import CairnCore          // Components, the registry of everything configuration can name
+import CairnAgentFile  // agent files and the `agent` command (run, send, resume, continue)
+import CairnCLI  // the session commands every build has: start, push, log, fork, ls, show, ...
+import CairnCore  // Components, the registry of everything configuration can name
 import Foundation
 import Logging
-import MyAdapters         // this package's store, model provider and tool
+import MyAdapters  // this package's store, model provider and tool
 
 // my-cairn: Cairn's command line with this package's adapters, composed as any deployment
 // composes its own `cairn`:

@@ -16,14 +16,16 @@ struct AgentFileTests {
 
     @Test func theAgentFileRunsToAReplyOnTheNotebookStore() async throws {
         let recorder = Recorder<AgentEvent>()
-        let agent = try await AgentFile.load(packageFolder + "/agents/assistant.yaml",
-                                             options: AgentFileOptions(components: Self.components, observer: { _, event in recorder.append(event) }))
+        let agent = try await AgentFile.load(
+            packageFolder + "/agents/assistant.yaml",
+            options: AgentFileOptions(components: Self.components, observer: { _, event in recorder.append(event) }))
         #expect(agent.name == "assistant" && agent.model == "keyword-1" && agent.tools.map(\.spec.name) == ["word_count"])
 
         let store = try NotebookStore(path: try temporaryFolder() + "/notes.json")
         let sessions = Sessions(store: store)
         let input = try JSONEncoder().encode("Count the words in \"the cat saw the dog\"")
-        let session = try await sessions.create(agent: agent.name, pushing: [(ObjectHeader(contentType: ContentTypes.json, name: "input"), input)], source: "test")
+        let session = try await sessions.create(
+            agent: agent.name, pushing: [(ObjectHeader(contentType: ContentTypes.json, name: "input"), input)], source: "test")
         let runtime = Runtime(store: store, handler: WorkflowHandler(AgentWorkflow(agent, conversational: true)), options: RuntimeOptions(source: "runtime"))
 
         let first = try await runtime.drive(session.id)
@@ -41,8 +43,9 @@ struct AgentFileTests {
         #expect(entries.map(\.seq) == Array(0..<entries.count))
 
         // The conversation goes on with the next message.
-        _ = try await sessions.push(try JSONEncoder().encode("thanks!"), header: ObjectHeader(contentType: ContentTypes.json, name: "message"),
-                                    to: session.id, source: "test")
+        _ = try await sessions.push(
+            try JSONEncoder().encode("thanks!"), header: ObjectHeader(contentType: ContentTypes.json, name: "message"),
+            to: session.id, source: "test")
         _ = try await runtime.drive(session.id)
         #expect(replies(recorder) == [reply, "Ask me to count the words in some quoted text, e.g. count \"to be or not to be\"."])
     }
@@ -53,10 +56,15 @@ struct AgentFileTests {
             try "name: broken\nmodel: \(model)\ntools: [word_count]\n".write(toFile: folder + "/broken.yaml", atomically: true, encoding: .utf8)
             _ = try await AgentFile.load(folder + "/broken.yaml", options: AgentFileOptions(components: Self.components))
         }
-        await #expect(throws: CairnError.invalidArgument("\(folder)/broken.yaml: model.provider: unknown model provider 'keywrod'; this build has: keyword, scripted")) {
+        await #expect(
+            throws: CairnError.invalidArgument("\(folder)/broken.yaml: model.provider: unknown model provider 'keywrod'; this build has: keyword, scripted")
+        ) {
             try await load("{provider: keywrod, rules: {count: word_count}}")
         }
-        await #expect(throws: CairnError.invalidArgument("\(folder)/broken.yaml: model: rules is required: a mapping of keywords to tool names, e.g. rules: {count: word_count}")) {
+        await #expect(
+            throws: CairnError.invalidArgument(
+                "\(folder)/broken.yaml: model: rules is required: a mapping of keywords to tool names, e.g. rules: {count: word_count}")
+        ) {
             try await load("keyword:small")
         }
     }

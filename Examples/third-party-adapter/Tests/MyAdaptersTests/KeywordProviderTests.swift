@@ -32,21 +32,25 @@ struct KeywordProviderTests {
 
     @Test func afterAToolResultItAnswersWithTheResultInTextPieces() async throws {
         let call = ToolCall(id: "keyword-1", name: "word_count", arguments: "{\"text\":\"to be or not\"}")
-        let events = try await collectEvents(of: Self.provider, request([
-            ChatMessage(role: .user, text: "count \"to be or not\""),
-            ChatMessage(role: .assistant, text: "", toolCalls: [call]),
-            ChatMessage(role: .tool, text: "4 words", toolCallID: "keyword-1"),
-        ]))
+        let events = try await collectEvents(
+            of: Self.provider,
+            request([
+                ChatMessage(role: .user, text: "count \"to be or not\""),
+                ChatMessage(role: .assistant, text: "", toolCalls: [call]),
+                ChatMessage(role: .tool, text: "4 words", toolCallID: "keyword-1"),
+            ]))
         let pieces = events.compactMap { event -> String? in if case .text(let piece) = event { piece } else { nil } }
         #expect(pieces == ["word_count", " says:", " 4", " words"])
         #expect(events.contains { if case .usage = $0 { true } else { false } })
         #expect(events.last == .stop(.endTurn))
 
-        let turn = try await ModelTurn.collect(KeywordProvider(rules: ["count": "word_count"], pieceWords: 3).stream(request([
-            ChatMessage(role: .user, text: "count it"),
-            ChatMessage(role: .assistant, text: "", toolCalls: [call]),
-            ChatMessage(role: .tool, text: "no text given", toolCallID: "keyword-1", isError: true),
-        ])))
+        let turn = try await ModelTurn.collect(
+            KeywordProvider(rules: ["count": "word_count"], pieceWords: 3).stream(
+                request([
+                    ChatMessage(role: .user, text: "count it"),
+                    ChatMessage(role: .assistant, text: "", toolCalls: [call]),
+                    ChatMessage(role: .tool, text: "no text given", toolCallID: "keyword-1", isError: true),
+                ])))
         #expect(turn.message.text == "The word_count tool says: it failed: no text given")
         #expect(turn.stop == .endTurn && turn.message.toolCalls.isEmpty)
     }
@@ -65,15 +69,18 @@ struct KeywordProviderTests {
         let error = await #expect(throws: ModelProviderError.self) {
             _ = try await ModelTurn.collect(Self.provider.stream(request))
         }
-        #expect(error?.description
-            == "keyword: a rule calls the tool 'word_count', which this agent does not offer (it offers: none); add it to the agent file's tools: or fix model.rules")
+        #expect(
+            error?.description
+                == "keyword: a rule calls the tool 'word_count', which this agent does not offer (it offers: none); add it to the agent file's tools: or fix model.rules"
+        )
     }
 
     @Test func itsOptionsAreChecked() async throws {
         var components = Components()
         KeywordProvider.register(in: &components)
         func make(_ values: [String: JSONValue]) async throws -> ConfiguredModel {
-            try await components.make(.modelProvider, "keyword", ProviderConfiguration(model: nil, options: ComponentOptions(location: "agent.yaml: model", values: values)))
+            try await components.make(
+                .modelProvider, "keyword", ProviderConfiguration(model: nil, options: ComponentOptions(location: "agent.yaml: model", values: values)))
         }
         let rules = JSONValue.object(["count": .string("word_count")])
         let configured = try await make(["rules": rules, "piece_words": .number(2)])
@@ -83,7 +90,10 @@ struct KeywordProviderTests {
             ([:], "rules is required: a mapping of keywords to tool names, e.g. rules: {count: word_count}"),
             (["rules": .string("count")], "rules must be a mapping of strings"),
             (["rules": .object(["two words": .string("word_count")])], "rules: the keyword 'two words' must be one word (letters, digits, apostrophes)"),
-            (["rules": .object(["count": .string("word count")])], "rules: 'count' maps to 'word count', which is not a tool name (letters, digits, '_' or '-')"),
+            (
+                ["rules": .object(["count": .string("word count")])],
+                "rules: 'count' maps to 'word count', which is not a tool name (letters, digits, '_' or '-')"
+            ),
             (["rules": rules, "answer": .string("done")], "answer must contain {result}, where the tool's result goes, e.g. answer: \"It says: {result}\""),
             (["rules": rules, "fallback": .string(" ")], "fallback must not be empty: an empty answer makes the agent nudge the model and try again"),
             (["rules": rules, "piece_words": .number(0)], "piece_words must be a whole number in 1...100"),

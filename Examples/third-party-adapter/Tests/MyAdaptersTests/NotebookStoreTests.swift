@@ -5,9 +5,9 @@ import MyAdapters
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("notebook:// store")
@@ -73,11 +73,17 @@ struct NotebookStoreTests {
         let store = try components.stores.open("notebook://\(folder)/new.json", create: true)
         #expect(store is NotebookStore && FileManager.default.fileExists(atPath: folder + "/new.json"))
 
-        #expect(throws: CairnError.invalidArgument("no notebook at \(folder)/absent.json; create one with 'start -b notebook://\(folder)/absent.json' (or any command that creates its store, such as 'agent run')")) {
+        #expect(
+            throws: CairnError.invalidArgument(
+                "no notebook at \(folder)/absent.json; create one with 'start -b notebook://\(folder)/absent.json' (or any command that creates its store, such as 'agent run')"
+            )
+        ) {
             _ = try components.stores.open("notebook://\(folder)/absent.json", create: false)
         }
-        #expect(throws: CairnError.unsupportedStore(
-            "'notebook://notes.json' names a host ('notes.json'); a notebook URL has three slashes and an absolute path: notebook:///abs/path/notes.json")) {
+        #expect(
+            throws: CairnError.unsupportedStore(
+                "'notebook://notes.json' names a host ('notes.json'); a notebook URL has three slashes and an absolute path: notebook:///abs/path/notes.json")
+        ) {
             _ = try components.stores.open("notebook://notes.json")
         }
         #expect(throws: CairnError.invalidArgument("notebook path 'notes.json' is relative; give an absolute path, e.g. notebook:///tmp/notes.json")) {
@@ -87,7 +93,8 @@ struct NotebookStoreTests {
 
     @Test func aDamagedFileIsReportedNotGuessedAt() async throws {
         let folder = try temporaryFolder()
-        try Data("{\"format\": \"something-else\", \"version\": 1, \"sessions\": [], \"blobs\": {}}".utf8).write(to: URL(fileURLWithPath: folder + "/other.json"))
+        try Data("{\"format\": \"something-else\", \"version\": 1, \"sessions\": [], \"blobs\": {}}".utf8).write(
+            to: URL(fileURLWithPath: folder + "/other.json"))
         #expect(throws: CairnError.corrupt("\(folder)/other.json is a 'something-else' document of version 1; this build reads cairn-notebook version 1")) {
             _ = try NotebookStore(path: folder + "/other.json")
         }

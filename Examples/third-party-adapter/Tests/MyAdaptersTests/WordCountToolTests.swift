@@ -39,7 +39,8 @@ struct WordCountToolTests {
         var components = Components()
         WordCountTool.register(in: &components)
         func make(_ values: [String: JSONValue]) async throws -> [any Tool] {
-            try await components.make(.tool, "word_count", ToolConfiguration(options: ComponentOptions(location: "agent.yaml: tools[0].word_count", values: values)))
+            try await components.make(
+                .tool, "word_count", ToolConfiguration(options: ComponentOptions(location: "agent.yaml: tools[0].word_count", values: values)))
         }
         let tools = try await make(["top": .number(1)])
         #expect(tools.map(\.spec.name) == ["word_count"])
