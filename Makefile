@@ -27,11 +27,12 @@ test: system-deps python-deps lint build
 
 ## make lint: swift format's checks with the repository's .swift-format (what `make test` runs first).
 lint:
-	$(SWIFT) format lint --strict --parallel $(SWIFT_SOURCES)
+	@echo "swift format lint --strict ($(words $(SWIFT_SOURCES)) files)"
+	@$(SWIFT) format lint --strict --parallel $(SWIFT_SOURCES)
 
 ## make format: rewrite the sources as swift format would.
 format:
-	$(SWIFT) format --in-place --parallel $(SWIFT_SOURCES)
+	@$(SWIFT) format --in-place --parallel $(SWIFT_SOURCES)
 
 ## make bench: release-mode benchmarks (stores, replay, process handler overhead).
 bench: system-deps python-deps

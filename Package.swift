@@ -174,6 +174,7 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Frontends/CLI"
         ),
@@ -222,7 +223,6 @@ let package = Package(
             dependencies: [
                 "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnOpenAI", "CairnAnthropic",
                 "CairnFileTools", "CairnHTTPTools", "CairnProcessHandler", "CairnProcessCommands", "CairnAgentFile", "CairnServer",
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Frontends/cairn"
         ),
@@ -231,7 +231,6 @@ let package = Package(
             name: "cairn-embedded",
             dependencies: [
                 "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnFileTools", "CairnAgentFile",
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Frontends/cairn-embedded"
         ),

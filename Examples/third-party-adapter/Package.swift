@@ -12,9 +12,7 @@ let package = Package(
     ],
     dependencies: [
         // Cairn by path; a package elsewhere would use .package(url: "https://github.com/.../cairn.git", from: "0.4.0").
-        .package(name: "Cairn", path: "../.."),
-        // Logging is bootstrapped by the executable, as Cairn's own compositions do.
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(name: "Cairn", path: "../..")
     ],
     targets: [
         // The adapters: the notebook:// store, the keyword model provider, the word_count tool.
@@ -31,7 +29,6 @@ let package = Package(
                 .product(name: "CairnCore", package: "Cairn"),
                 .product(name: "CairnCLI", package: "Cairn"),
                 .product(name: "CairnAgentFile", package: "Cairn"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The adapters against Cairn's conformance kits, and an agent file run end to end.

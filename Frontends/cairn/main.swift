@@ -12,17 +12,11 @@ import CairnS3Store
 import CairnSQLiteStore
 import CairnServer
 import Foundation
-import Logging
 
 // The reference composition: every adapter this repository ships, and every command. This is
 // the one place the `cairn` binary is assembled; a deployment composes its own the same way
 // (Examples/third-party-adapter, Frontends/cairn-embedded).
-let level = ProcessInfo.processInfo.environment["CAIRN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = level
-    return handler
-}
+CairnCommand.bootstrapLogging()
 
 var components = Components()
 FileStore.register(in: &components)

@@ -2,7 +2,6 @@ import CairnAgentFile  // agent files and the `agent` command (run, send, resume
 import CairnCLI  // the session commands every build has: start, push, log, fork, ls, show, ...
 import CairnCore  // Components, the registry of everything configuration can name
 import Foundation
-import Logging
 import MyAdapters  // this package's store, model provider and tool
 
 // my-cairn: Cairn's command line with this package's adapters, composed as any deployment
@@ -15,13 +14,7 @@ import MyAdapters  // this package's store, model provider and tool
 //
 // Nothing else is linked: no HTTP stack, no other store. `my-cairn components` lists the result.
 
-// Log to stderr, warnings and up unless CAIRN_LOG_LEVEL says otherwise (as Cairn's binaries do).
-let level = ProcessInfo.processInfo.environment["CAIRN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = level
-    return handler
-}
+CairnCommand.bootstrapLogging()
 
 var components = Components()
 MyAdapters.register(in: &components)
