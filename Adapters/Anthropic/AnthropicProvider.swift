@@ -79,6 +79,6 @@ public final class AnthropicProvider: ModelProvider {
         }
         var assembler = AnthropicWire.StreamAssembler()
         try await ProviderStream.forwardEvents(of: response, to: continuation) { event in try assembler.consume(name: event.name, data: event.data) }
-        for output in assembler.finish() { continuation.yield(output) }
+        for output in try assembler.finish() { continuation.yield(output) }
     }
 }

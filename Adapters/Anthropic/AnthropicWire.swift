@@ -89,6 +89,7 @@ enum AnthropicWire {
         private var blocks: [Int: (id: String, name: String, json: String)] = [:]
         private var usage = Usage()
         private var stop: StopReason?
+        private var stopped = false
 
         mutating func consume(name: String, data: String) throws -> [ModelEvent] {
             guard !data.isEmpty, let event = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else { return [] }
@@ -120,6 +121,8 @@ enum AnthropicWire {
             case "message_delta":
                 if let reason = stopReason((event["delta"] as? [String: Any])?["stop_reason"] as? String) { stop = reason }
                 if let output = (event["usage"] as? [String: Any])?["output_tokens"] as? Int { usage.outputTokens = output }
+            case "message_stop":
+                stopped = true
             case "error":
                 let error = event["error"] as? [String: Any]
                 throw ModelProviderError("anthropic stream error: \(error?["message"] as? String ?? data)")
@@ -128,8 +131,14 @@ enum AnthropicWire {
             return []
         }
 
-        mutating func finish() -> [ModelEvent] {
-            [.usage(usage), .stop(stop ?? .endTurn)]
+        /// The usage and the stop reason, at the end of the stream.
+        /// - Throws: ``ModelProviderError`` when the stream ended with neither a stop reason nor
+        ///   `message_stop`: a cut connection must not pass for a complete answer.
+        mutating func finish() throws -> [ModelEvent] {
+            guard stopped || stop != nil else {
+                throw ModelProviderError("anthropic stream ended before its stop_reason or message_stop (a cut connection?)")
+            }
+            return [.usage(usage), .stop(stop ?? .endTurn)]
         }
     }
 }

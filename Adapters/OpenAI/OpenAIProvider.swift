@@ -74,6 +74,6 @@ public final class OpenAIProvider: ModelProvider {
         }
         var assembler = OpenAIWire.StreamAssembler()
         try await ProviderStream.forwardEvents(of: response, to: continuation) { event in try assembler.consume(event.data) }
-        for output in assembler.finish() { continuation.yield(output) }
+        for output in try assembler.finish() { continuation.yield(output) }
     }
 }

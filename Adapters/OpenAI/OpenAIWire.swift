@@ -52,7 +52,9 @@ enum OpenAIWire {
         var chunk: [String: Any] = ["choices": [["delta": delta, "finish_reason": choice["finish_reason"] ?? NSNull()]]]
         if let usage = completion["usage"] { chunk["usage"] = usage }
         let text = String(decoding: try JSONSerialization.data(withJSONObject: chunk), as: UTF8.self)
-        return try assembler.consume(text) + assembler.finish()
+        let events = try assembler.consume(text)
+        _ = try assembler.consume("[DONE]")  // a whole response is complete, with or without finish_reason
+        return try events + assembler.finish()
     }
 
     /// Turns `data:` payloads of chunks into events, assembling tool calls streamed in pieces.
@@ -102,7 +104,12 @@ enum OpenAIWire {
         }
 
         /// The assembled tool calls and the stop reason, at the end of the stream.
-        mutating func finish() -> [ModelEvent] {
+        /// - Throws: ``ModelProviderError`` when the stream ended with neither a `finish_reason`
+        ///   nor `[DONE]`: a cut connection must not pass for a complete answer.
+        mutating func finish() throws -> [ModelEvent] {
+            guard done || stop != nil else {
+                throw ModelProviderError("openai-compatible stream ended before its finish_reason or [DONE] (a cut connection?)")
+            }
             var events = calls.keys.sorted().compactMap { index -> ModelEvent? in
                 guard let call = calls[index] else { return nil }
                 return .toolCall(ToolCall(id: call.id.isEmpty ? "call_\(index)" : call.id, name: call.name, arguments: call.arguments))
