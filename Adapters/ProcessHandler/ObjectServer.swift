@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// The local HTTP server from which handler processes fetch object bodies (DESIGN.md §4).
+/// The local HTTP server from which handler processes fetch object bodies (Docs/protocol.md).
 ///
 /// It listens on 127.0.0.1 only. Each invocation gets a random token; a URL is
 /// `http://127.0.0.1:PORT/o/TOKEN/DIGEST` and serves only the digests of that invocation's log,

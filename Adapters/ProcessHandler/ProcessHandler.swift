@@ -3,7 +3,7 @@ public import Foundation
 import Logging
 
 /// Runs a handler as one process per invocation, speaking the pugmark wire protocol
-/// (DESIGN.md §4, Docs/protocol.md), so handlers written with the `pugmark` Python SDK run unchanged.
+/// (Docs/protocol.md), so handlers written with the `pugmark` Python SDK run unchanged.
 ///
 /// Each invocation: the log goes to the child's stdin as JSON lines whose `url`s point at the
 /// ``ObjectServer``; the child's stdout lines become the outputs. A non-zero exit, a signal, a

@@ -5,7 +5,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Runs a handler as one long-lived process in pugmark's RPC mode (DESIGN.md §4), so handlers
+/// Runs a handler as one long-lived process in pugmark's RPC mode (Docs/protocol.md), so handlers
 /// written with `pugmark.http` (`serve(WSGIPugmark(handler))`) run unchanged.
 ///
 /// The process receives a listening socket on 127.0.0.1 as file descriptor 3

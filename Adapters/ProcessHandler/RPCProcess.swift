@@ -7,7 +7,7 @@ import Synchronization
     import Glibc
 #endif
 
-/// Keeps one long-lived RPC-mode handler process running (DESIGN.md §4).
+/// Keeps one long-lived RPC-mode handler process running (Docs/protocol.md).
 ///
 /// The runtime owns a listening TCP socket on 127.0.0.1 for the whole life of the supervisor and
 /// passes it to each child as file descriptor 3 with `PUGMARK_RPC_URL=fd://3`, so the port never

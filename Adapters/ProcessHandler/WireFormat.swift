@@ -1,7 +1,7 @@
 public import CairnCore
 public import Foundation
 
-/// The JSON lines of the pugmark handler protocol (DESIGN.md §4, Docs/protocol.md).
+/// The JSON lines of the pugmark handler protocol (Docs/protocol.md).
 public enum WireFormat {
     /// One stdin line for `entry`: keys `url`, `size`, `event`, `content-type`, `content-encoding`,
     /// `schema-url`, `name`, `metadata` (what the pugmark SDK reads), plus `seq`, `digest`, `time`

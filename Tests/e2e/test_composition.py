@@ -112,3 +112,13 @@ def test_components_and_version_are_listed(tmp_path):
                          capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp_path)
     assert run.returncode != 0
     assert "unknown model provider 'openai'; this build has: scripted" in run.stderr, run.stderr
+
+
+def test_source_comments_cite_only_documents_in_the_repository():
+    missing = []
+    for folder in ("Core", "Adapters", "Stores", "Frontends"):
+        for path in (REPO / folder).rglob("*.swift"):
+            for cited in re.findall(r"[A-Za-z0-9_./-]+\.md\b", path.read_text()):
+                if not (REPO / cited).exists() and not (path.parent / cited).exists():
+                    missing.append(f"{path.relative_to(REPO)} cites {cited}")
+    assert not missing, "; ".join(missing)
