@@ -24,6 +24,12 @@ let package = Package(
         .library(name: "CairnAgentFile", targets: ["CairnAgentFile"]),
         .library(name: "CairnServer", targets: ["CairnServer"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
+        .library(name: "CairnTriggers", targets: ["CairnTriggers"]),
+        .library(name: "CairnTriggerConformance", targets: ["CairnTriggerConformance"]),
+        .library(name: "CairnIntervalTrigger", targets: ["CairnIntervalTrigger"]),
+        .library(name: "CairnEventTrigger", targets: ["CairnEventTrigger"]),
+        .library(name: "CairnCronTrigger", targets: ["CairnCronTrigger"]),
+        .library(name: "CairnWebhookTrigger", targets: ["CairnWebhookTrigger"]),
         .executable(name: "cairn", targets: ["cairn"]),
         .executable(name: "cairn-embedded", targets: ["cairn-embedded"]),
     ],
@@ -62,6 +68,20 @@ let package = Package(
             dependencies: ["CairnCore"],
             path: "Core/CairnTesting"
         ),
+
+        // Triggers: the trigger protocol, fire logs (each fire recorded once), the trigger service.
+        .target(
+            name: "CairnTriggers",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Core/CairnTriggers"
+        ),
+
+        // The trigger conformance kit: any trigger kind runs it against itself.
+        .target(name: "CairnTriggerConformance", dependencies: ["CairnCore", "CairnTriggers"], path: "Core/CairnTriggerConformance"),
 
         // The tool conformance kit: any tool runs it against itself.
         .target(name: "CairnToolConformance", dependencies: ["CairnCore"], path: "Core/CairnToolConformance"),
@@ -107,6 +127,21 @@ let package = Package(
         ),
 
         // Adapters.
+        // Trigger kinds: one target each, registered by name.
+        .target(
+            name: "CairnIntervalTrigger",
+            dependencies: ["CairnCore", "CairnTriggers", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/IntervalTrigger"
+        ),
+        .target(name: "CairnEventTrigger", dependencies: ["CairnCore", "CairnTriggers"], path: "Adapters/EventTrigger"),
+        .target(name: "CairnCronTrigger", dependencies: ["CairnCore", "CairnTriggers"], path: "Adapters/CronTrigger"),
+        .target(
+            name: "CairnWebhookTrigger",
+            dependencies: [
+                "CairnCore", "CairnTriggers", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Adapters/WebhookTrigger"
+        ),
         .target(
             name: "CairnProcessHandler",
             dependencies: [
@@ -202,7 +237,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnCLI",
+                "CairnCore", "CairnCLI", "CairnTriggers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -223,6 +258,7 @@ let package = Package(
             dependencies: [
                 "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnOpenAI", "CairnAnthropic",
                 "CairnFileTools", "CairnHTTPTools", "CairnProcessHandler", "CairnProcessCommands", "CairnAgentFile", "CairnServer",
+                "CairnCronTrigger", "CairnIntervalTrigger", "CairnEventTrigger", "CairnWebhookTrigger",
             ],
             path: "Frontends/cairn"
         ),
@@ -334,6 +370,27 @@ let package = Package(
             ],
             path: "Tests/CairnServerTests"
         ),
+        .testTarget(
+            name: "CairnTriggerTests",
+            dependencies: [
+                "CairnCore", "CairnTriggers", "CairnTriggerConformance", "CairnCronTrigger", "CairnIntervalTrigger", "CairnEventTrigger",
+                "CairnFileStore",
+            ],
+            path: "Tests/CairnTriggerTests"
+        ),
+        .testTarget(
+            name: "CairnTriggerFilterTests",
+            dependencies: ["CairnCore", "CairnTriggers"],
+            path: "Tests/CairnTriggerFilterTests",
+            exclude: ["Corpus"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "CairnWebhookTriggerTests",
+            dependencies: ["CairnWebhookTrigger", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/CairnWebhookTriggerTests"
+        ),
+        .testTarget(name: "CairnCronTriggerTests", dependencies: ["CairnCronTrigger"], path: "Tests/CairnCronTriggerTests"),
         .testTarget(
             name: "CairnProcessHandlerTests",
             dependencies: ["CairnCore", "CairnProcessHandler", "CairnFileStore"],

@@ -6,9 +6,9 @@ import Foundation
 struct ComponentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "components",
-        abstract: "List the stores, model providers, tools and handler kinds this build of cairn offers.",
+        abstract: "List the stores, model providers, tools, handler kinds and trigger kinds this build of cairn offers.",
         discussion:
-            "These are the names configuration files may use: store URL schemes (-b), model.provider and tools: in agent files, handler kinds in cairn serve's handlers:. A build composed with other adapters lists theirs."
+            "These are the names configuration files may use: store URL schemes (-b), model.provider and tools: in agent files, handler kinds in cairn serve's handlers:, trigger kinds in triggers:. A build composed with other adapters lists theirs."
     )
 
     @Flag(help: "Print JSON lines {seam, name, summary}.") var json = false

@@ -61,12 +61,13 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the sessions in the store.")
 
     @OptionGroup var storeOption: StoreOption
+    @Flag(help: "Also list system logs (agents named cairn.*: trigger fires, triggers added at runtime).") var system = false
 
     func run() async throws {
         let context = try CLIContext(storeFlag: storeOption.store)
         let currentID = try? context.session(nil)
         let log = SessionLog(store: context.store)
-        for info in try await context.store.listSessions() {
+        for info in try await context.store.listSessions() where system || !info.isSystem {
             let head = try await log.head(of: info.id)
             let status = try await SessionLog.status(of: head, blobs: context.store)
             let marker = info.id == currentID ? "*" : " "

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTriggers
 import Foundation
 public import HTTPTypes
 public import Hummingbird
@@ -46,6 +47,15 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
             case .sessionExists, .conflict: return APIError(.conflict, code: "conflict", error.description)
             case .corrupt, .storage, .unsupportedStore: return APIError(.internalServerError, code: "storage_error", error.description)
             }
+        case let error as TriggerError:
+            switch error {
+            case .exists: return APIError(.conflict, code: "trigger_exists", error.description)
+            case .notFound: return APIError(.notFound, code: "trigger_not_found", error.description)
+            case .configured: return APIError(.conflict, code: "trigger_configured", error.description)
+            case .invalid: return APIError(.badRequest, code: "invalid_trigger", error.description)
+            }
+        case let error as ComponentError:
+            return APIError(.badRequest, code: "invalid_trigger", error.description)
         case let error as any HTTPResponseError:
             let code: String =
                 switch error.status.code {

@@ -1,4 +1,5 @@
 public import CairnCore
+public import CairnTriggers
 import Foundation
 public import Hummingbird
 public import Logging
@@ -14,6 +15,8 @@ public struct APIServices: Sendable {
     public let sessions: Sessions
     /// The runtime service; call ``SessionDriver/notify(_:)`` after appending to a session.
     public let driver: SessionDriver
+    /// The triggers: those of the configuration file and those added through the API.
+    public let triggers: TriggerService
     /// The largest request body accepted, in bytes.
     public let bodyLimit: Int
     /// How often streams look for entries other processes appended.
@@ -40,7 +43,7 @@ public struct APIServices: Sendable {
     }
 
     /// The session id in the path parameter `id`, validated by ``SessionID``'s parser (400 if malformed).
-    public func sessionID(_ context: BasicRequestContext, parameter: String = "id") throws -> SessionID {
+    public func sessionID(_ context: CairnRequestContext, parameter: String = "id") throws -> SessionID {
         let text = context.parameters.get(parameter) ?? ""
         do {
             return try SessionID(text)

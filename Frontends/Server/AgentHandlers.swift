@@ -17,8 +17,8 @@ struct AgentHandlers: Handler {
         handlers[agent] ?? handlers[Self.fallback]
     }
 
-    /// Whether sessions of `agent` are invoked.
-    func serves(_ agent: String) -> Bool { handler(for: agent) != nil }
+    /// Whether sessions of `agent` are invoked (never a system log's).
+    func serves(_ agent: String) -> Bool { !SystemLogs.isSystem(agent: agent) && handler(for: agent) != nil }
 
     func invoke(_ invocation: Invocation) async throws -> [HandlerOutput] {
         guard let handler = handler(for: invocation.session.agent) else {

@@ -82,7 +82,7 @@ extension AgentRuns: ServerExtension {
     }
 
     /// The session in the path and its agent, which must be an in-process one.
-    private func agentSession(_ context: BasicRequestContext, api: APIServices) async throws -> (SessionID, AgentDefinition) {
+    private func agentSession(_ context: CairnRequestContext, api: APIServices) async throws -> (SessionID, AgentDefinition) {
         let id = try api.sessionID(context)
         let info = try await api.store.sessionInfo(id)
         guard let agent = definition(of: info.agent) else { throw unknownAgent(info.agent) }

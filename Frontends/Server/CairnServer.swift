@@ -1,4 +1,5 @@
 public import CairnCore
+import CairnTriggers
 import Foundation
 import Hummingbird
 public import Logging
@@ -17,7 +18,7 @@ public final class CairnServer: Sendable {
     public let routes: [RouteTable.Route]
     /// What route handlers and extensions work with.
     public let services: APIServices
-    private let application: Application<RouterResponder<BasicRequestContext>>
+    private let application: Application<RouterResponder<CairnRequestContext>>
     private let group: ServiceGroup
     private let resources: ComponentResources
 
@@ -62,6 +63,15 @@ public final class CairnServer: Sendable {
         }
         self.resources = resources
 
+        let triggers = TriggerService(
+            store: observed, components: components, configured: configuration.triggers, resources: resources,
+            logger: logger, pollInterval: configuration.pollInterval)
+        do {
+            try await triggers.prepare()
+        } catch {
+            await resources.shutdown()
+            throw error
+        }
         let agents = AgentHandlers(handlers: handlers, metrics: metrics)
         let runtime = Runtime(
             store: observed, handler: agents,
@@ -73,19 +83,21 @@ public final class CairnServer: Sendable {
             afterTurn: { session in for item in extensions { item.turnEnded(session) } })
         let stopping = ShutdownFlag()
         let services = APIServices(
-            store: observed, sessions: Sessions(store: observed), driver: driver, bodyLimit: configuration.bodyLimit,
+            store: observed, sessions: Sessions(store: observed), driver: driver, triggers: triggers, bodyLimit: configuration.bodyLimit,
             pollInterval: configuration.pollInterval, keepAlive: configuration.keepAlive, logger: logger, metrics: metrics,
             feed: feed, stopping: stopping)
         self.services = services
 
-        let router = Router()
+        let router = Router(context: CairnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: IngressMiddleware(lookup: { triggers.ingress(for: $0) }, recorded: { driver.notify($0) }))
         router.add(middleware: BearerAuthMiddleware(token: configuration.token, openPaths: SystemRoutes.openPaths))
         let table = RouteTable(router: router)
         SystemRoutes.register(table, services)
         SessionRoutes.register(table, services)
         EntryRoutes.register(table, services)
         StreamRoutes.register(table, services)
+        TriggerRoutes.register(table, services)
         for item in extensions { try item.addRoutes(to: table, services: services) }
         routes = table.routes
 
@@ -95,10 +107,28 @@ public final class CairnServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "cairn"),
             onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+        var ingressApplications: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for ingress in await triggers.ownPortIngresses() {
+            guard let port = ingress.port else { continue }
+            let ingressRouter = Router(context: CairnRequestContext.self)
+            ingressRouter.add(middleware: IngressMiddleware(lookup: { $0 == ingress.path ? ingress : nil }, recorded: { driver.notify($0) }))
+            let listening = ingress.path
+            ingressApplications.append(
+                .init(
+                    service: Application(
+                        router: ingressRouter,
+                        configuration: ApplicationConfiguration(address: .hostname(ingress.host ?? host, port: port), serverName: "cairn"),
+                        onServerRunning: { channel in
+                            logger.notice("webhook listening", metadata: ["path": "\(listening)", "port": "\(channel.localAddress?.port ?? port)"])
+                        },
+                        logger: logger)))
+        }
         group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: driver),
+                    .init(service: TriggerRunner(service: triggers)),
+                ] + ingressApplications + [
                     .init(service: application),
                     .init(service: ShutdownWatcher(flag: stopping), successTerminationBehavior: .ignore),
                 ],
@@ -126,6 +156,15 @@ public final class CairnServer: Sendable {
     /// Starts a graceful shutdown, as SIGTERM does.
     public func shutdown() async {
         await group.triggerGracefulShutdown()
+    }
+}
+
+/// Runs the triggers until a graceful shutdown starts.
+struct TriggerRunner: Service {
+    let service: TriggerService
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await service.run() }
     }
 }
 

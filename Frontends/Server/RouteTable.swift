@@ -17,18 +17,18 @@ public final class RouteTable {
     }
 
     /// The Hummingbird router the routes are added to.
-    public let router: Router<BasicRequestContext>
+    public let router: Router<CairnRequestContext>
     /// Every route added so far, in order.
     public private(set) var routes: [Route] = []
 
-    init(router: Router<BasicRequestContext>) {
+    init(router: Router<CairnRequestContext>) {
         self.router = router
     }
 
     /// Adds a route answered by `handler`.
     public func add(
         _ method: HTTPRequest.Method, _ path: String,
-        handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        handler: @escaping @Sendable (Request, CairnRequestContext) async throws -> Response
     ) {
         routes.append(Route(method: method.rawValue, path: path))
         router.on(RouterPath(path), method: method, use: handler)

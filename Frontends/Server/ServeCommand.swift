@@ -6,8 +6,8 @@ import Logging
 
 /// The commands this target contributes to `cairn`: `serve`.
 public enum ServerCommands {
-    /// `serve`.
-    public static let commands: [any ParsableCommand.Type] = [ServeCommand.self]
+    /// `serve` and `trigger`.
+    public static let commands: [any ParsableCommand.Type] = [ServeCommand.self, TriggerCommand.self]
 }
 
 struct ServeCommand: AsyncParsableCommand {
@@ -33,16 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func makeServer(components: Components) async throws -> CairnServer {
-        var configuration = ServerConfiguration()
-        let known = Set(components.names(.handler))
-        if let config {
-            let path = CLIContext.normalize(config).replacingOccurrences(of: "file://", with: "")
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CairnError.invalidArgument("cannot read the configuration file \(config)")
-            }
-            configuration = try ServerConfiguration.load(
-                yaml: String(decoding: data, as: UTF8.self), baseDirectory: (path as NSString).deletingLastPathComponent, kinds: known)
-        }
+        var configuration = try ServerConfiguration.load(file: config, components: components)
         if let host { configuration.host = host }
         if let port {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
@@ -53,5 +44,20 @@ struct ServeCommand: AsyncParsableCommand {
         return try await CairnServer(configuration: configuration, store: context.store, components: components, logger: logger) { host, port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
+    }
+}
+
+extension ServerConfiguration {
+    /// Reads the configuration file at `file` (nil: the defaults), with the handler kinds of `components`.
+    /// - Throws: `CairnError.invalidArgument` if it cannot be read; ``ServerError/configuration(_:)``.
+    static func load(file: String?, components: Components) throws -> ServerConfiguration {
+        guard let file else { return ServerConfiguration() }
+        let path = CLIContext.normalize(file).replacingOccurrences(of: "file://", with: "")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CairnError.invalidArgument("cannot read the configuration file \(file)")
+        }
+        return try ServerConfiguration.load(
+            yaml: String(decoding: data, as: UTF8.self), baseDirectory: (path as NSString).deletingLastPathComponent,
+            kinds: Set(components.names(.handler)))
     }
 }

@@ -1,4 +1,5 @@
 public import CairnCore
+public import CairnTriggers
 public import Foundation
 import Yams
 
@@ -27,12 +28,15 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// The handler entries, one per agent name (`default` serves every agent without its own).
     public var handlers: [HandlerSpec] = []
+    /// The triggers of the file: the `triggers:` section and each handler entry's own `triggers:`
+    /// (whose fires start that agent). See Docs/triggers.md.
+    public var triggers: [TriggerDefinition] = []
 
     /// Creates the defaults: loopback, port 7420, no handlers.
     public init() {}
 
     /// The top-level keys of a configuration file.
-    static let topKeys: Set<String> = ["store", "server", "handlers"]
+    static let topKeys: Set<String> = ["store", "server", "handlers", "triggers"]
     /// The keys of its `server` section.
     static let serverKeys: Set<String> = [
         "host", "port", "token", "token_env", "body_limit", "concurrency", "poll_interval_ms", "keepalive_seconds",
@@ -69,8 +73,20 @@ public struct ServerConfiguration: Sendable {
         if let handlers = top["handlers"] {
             guard case .object(let entries) = handlers else { throw ServerError.configuration("'handlers' must map agent names to handler entries") }
             for (agent, entry) in entries.sorted(by: { $0.key < $1.key }) {
+                var entry = entry
+                if case .object(var fields) = entry, let triggers = fields.removeValue(forKey: "triggers") {
+                    config.triggers += try parseTriggers(triggers, agent: agent, baseDirectory: baseDirectory, location: "handlers.\(agent).triggers")
+                    entry = .object(fields)
+                }
                 config.handlers.append(try handlerSpec(agent: agent, entry: entry, kinds: kinds, baseDirectory: baseDirectory))
             }
+        }
+        if let triggers = top["triggers"] {
+            config.triggers += try parseTriggers(triggers, agent: nil, baseDirectory: baseDirectory, location: "triggers")
+        }
+        var names = Set<String>()
+        for trigger in config.triggers where !names.insert(trigger.name).inserted {
+            throw ServerError.configuration("two triggers are named '\(trigger.name)'; trigger names must be unique")
         }
         return config
     }
@@ -93,6 +109,14 @@ public struct ServerConfiguration: Sendable {
         if let value = section["max_invocations"] { maxInvocations = try Self.integer(value, "server.max_invocations", in: 1...1_000_000) }
         if let value = section["shutdown_grace_seconds"] {
             shutdownGrace = .milliseconds(Int(try Self.number(value, "server.shutdown_grace_seconds") * 1000))
+        }
+    }
+
+    static func parseTriggers(_ value: JSONValue, agent: String?, baseDirectory: String, location: String) throws -> [TriggerDefinition] {
+        do {
+            return try TriggerDefinition.parseSection(value, agent: agent, baseDirectory: baseDirectory, location: location)
+        } catch let error as TriggerError {
+            throw ServerError.configuration(error.description)
         }
     }
 

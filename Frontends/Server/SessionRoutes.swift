@@ -35,6 +35,7 @@ enum SessionRoutes {
             for info in all {
                 if let cursor, info.id <= cursor { continue }
                 if let agent, info.agent != agent { continue }
+                if agent == nil, info.isSystem { continue }
                 if limit == 0 || page.count == limit {
                     more = true
                     break

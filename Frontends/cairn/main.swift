@@ -2,15 +2,19 @@ import CairnAgentFile
 import CairnAnthropic
 import CairnCLI
 import CairnCore
+import CairnCronTrigger
+import CairnEventTrigger
 import CairnFileStore
 import CairnFileTools
 import CairnHTTPTools
+import CairnIntervalTrigger
 import CairnOpenAI
 import CairnProcessCommands
 import CairnProcessHandler
 import CairnS3Store
 import CairnSQLiteStore
 import CairnServer
+import CairnWebhookTrigger
 import Foundation
 
 // The reference composition: every adapter this repository ships, and every command. This is
@@ -28,6 +32,10 @@ FileToolComponents.register(in: &components)
 HTTPToolComponents.register(in: &components)
 ProcessHandlerKinds.register(in: &components)
 AgentFileHandlerKind.register(in: &components)
+CronTrigger.register(in: &components)
+IntervalTrigger.register(in: &components)
+EventTrigger.register(in: &components)
+WebhookTrigger.register(in: &components)
 
 await CairnCommand.main(
     components: components,

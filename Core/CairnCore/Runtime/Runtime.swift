@@ -255,11 +255,12 @@ public struct Runtime: Sendable {
         }
     }
 
-    /// The selected sessions that wait for their handler.
+    /// The selected sessions that wait for their handler (``SessionSelection/all`` leaves out
+    /// system logs, which are never invoked).
     public func pendingSessions(in selection: SessionSelection) async throws -> [SessionID] {
         let ids: [SessionID]
         switch selection {
-        case .all: ids = try await store.listSessions().map(\.id)
+        case .all: ids = try await store.listSessions().filter { !$0.isSystem }.map(\.id)
         case .sessions(let list): ids = list
         }
         var pending: [SessionID] = []
