@@ -296,6 +296,8 @@ let package = Package(
             name: "cairn-bench",
             dependencies: [
                 "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnServer", "CairnTestSupport",
+                "CairnTriggers", "CairnCronTrigger", "CairnWebhookTrigger",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

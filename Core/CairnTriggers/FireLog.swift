@@ -63,6 +63,13 @@ public actor FireLog {
     private var byID: [String: Record] = [:]
     private var order: [String] = []
     private var orderStart = 0
+    private struct Claim {
+        let fireID: String
+        let draft: EntryDraft
+        let waiter: CheckedContinuation<(record: Record, isNew: Bool), any Error>?
+    }
+    private var queued: [Claim] = []
+    private var writing = false
     private var checkpointFires = 0
     private var firesSinceCheckpoint = 0
     private var fireCount: Int { checkpointFires + firesSinceCheckpoint }
@@ -100,8 +107,12 @@ public actor FireLog {
 
     /// Records `fire` for `session` unless a fire with its id is recorded; returns the record and
     /// whether it is new. `payload` is the digest of the stored payload.
+    ///
+    /// Claims that arrive while one is being written wait and are written together in the next
+    /// append (group commit): concurrent fires of one trigger cost one durable append per batch.
     /// - Throws: store errors.
     public func claim(_ fire: TriggerFire, session: SessionID, payload digest: Digest) async throws -> (record: Record, isNew: Bool) {
+        if let existing = byID[fire.id] { return (existing, false) }
         var metadata = fire.metadata
         metadata["fire"] = fire.id
         metadata["fire-time"] = Timestamps.format(fire.time)
@@ -109,13 +120,50 @@ public actor FireLog {
         let draft = EntryDraft(
             event: Self.fireKind, header: ObjectHeader(contentType: fire.contentType, metadata: metadata), digest: digest,
             size: fire.payload.count, time: clock.now(), source: "trigger")
+        if writing {
+            return try await withCheckedThrowingContinuation { waiter in
+                queued.append(Claim(fireID: fire.id, draft: draft, waiter: waiter))
+            }
+        }
+        writing = true
+        defer { writing = false }
+        queued.append(Claim(fireID: fire.id, draft: draft, waiter: nil))
+        var mine: Result<(record: Record, isNew: Bool), any Error>?
+        while !queued.isEmpty {
+            let batch = queued
+            queued = []
+            let results: Result<[String: Record], any Error>
+            do { results = .success(try await commit(batch)) } catch { results = .failure(error) }
+            var claimed = Set<String>()
+            for claim in batch {
+                let result = results.flatMap { written -> Result<(record: Record, isNew: Bool), any Error> in
+                    guard let record = written[claim.fireID] ?? byID[claim.fireID] else {
+                        return .failure(CairnError.corrupt("the fire log of trigger \(trigger) did not keep fire \(claim.fireID)"))
+                    }
+                    return .success((record, written[claim.fireID] != nil && claimed.insert(claim.fireID).inserted))
+                }
+                if let waiter = claim.waiter { waiter.resume(with: result) } else { mine = result }
+            }
+        }
+        guard let mine else { throw CairnError.corrupt("a claim of trigger \(trigger) was lost") }
+        return try mine.get()
+    }
+
+    /// Appends the batch's fires that are not recorded yet, in one compare-and-swap append;
+    /// returns the records it wrote, by fire id.
+    private func commit(_ batch: [Claim]) async throws -> [String: Record] {
         while true {
-            if let existing = byID[fire.id] { return (existing, false) }
+            var seen = Set<String>()
+            let drafts = batch.filter { byID[$0.fireID] == nil && seen.insert($0.fireID).inserted }.map(\.draft)
+            if drafts.isEmpty { return [:] }
             do {
-                let entries = try await store.append([draft], to: id, expectedLength: length)
+                let entries = try await store.append(drafts, to: id, expectedLength: length)
                 try await apply(entries)
-                if let record = byID[fire.id] { return (record, true) }
-                throw CairnError.corrupt("the fire log of trigger \(trigger) did not keep fire \(fire.id)")
+                var written: [String: Record] = [:]
+                for entry in entries {
+                    if let fireID = entry.header.metadata["fire"], let record = byID[fireID] { written[fireID] = record }
+                }
+                return written
             } catch CairnError.conflict {
                 try await catchUp()
             }

@@ -10,7 +10,7 @@ try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirecto
 defer { try? FileManager.default.removeItem(atPath: scratch) }
 
 let quick = !(ProcessInfo.processInfo.environment["CAIRN_BENCH_QUICK"] ?? "").isEmpty
-// CAIRN_BENCH_ONLY=agent,workflow runs only those sections (store, s3, process, pool, workflow, agent, serve).
+// CAIRN_BENCH_ONLY=agent,workflow runs only those sections (store, s3, process, pool, workflow, agent, trigger, serve).
 let only = Set((ProcessInfo.processInfo.environment["CAIRN_BENCH_ONLY"] ?? "").split(separator: ",").map(String.init))
 func wanted(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
 let sizes =
@@ -49,6 +49,10 @@ if wanted("workflow") {
 if wanted("agent") {
     print(String(repeating: "-", count: 86))
     try await AgentBench(scratch: scratch, runs: quick ? 20 : 200).run()
+}
+if wanted("trigger") {
+    print(String(repeating: "-", count: 86))
+    try await TriggerBench(scratch: scratch, fires: quick ? 256 : 2048, cronSeconds: quick ? 4 : 12).run()
 }
 if wanted("serve") {
     print(String(repeating: "-", count: 86))
