@@ -210,6 +210,7 @@ let package = Package(
                 "CairnCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Frontends/CLI"
         ),
@@ -217,7 +218,7 @@ let package = Package(
         .target(
             name: "CairnProcessCommands",
             dependencies: [
-                "CairnCore", "CairnCLI", "CairnProcessHandler",
+                "CairnCore", "CairnCLI", "CairnProcessHandler", "CairnTriggers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Frontends/ProcessCommands"

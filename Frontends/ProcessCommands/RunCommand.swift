@@ -2,6 +2,7 @@ public import ArgumentParser
 import CairnCLI
 import CairnCore
 import CairnProcessHandler
+import CairnTriggers
 import Foundation
 
 #if canImport(Glibc)
@@ -33,6 +34,11 @@ struct RunCommand: AsyncParsableCommand {
     var timeout: Double = 300
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often to look for new events, in milliseconds (without --once).", valueName: "MS"))
     var pollInterval: Int = 200
+    @Option(
+        help: ArgumentHelp(
+            "A YAML file whose triggers: section (Docs/triggers.md) runs while sessions are driven; with --all, the sessions its fires start are driven too.",
+            valueName: "FILE"))
+    var triggers: String?
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The handler command, after --.", valueName: "COMMAND"))
     var command: [String] = []
 
@@ -42,10 +48,35 @@ struct RunCommand: AsyncParsableCommand {
         if maxInvocations < 1 { throw ValidationError("--max-invocations must be at least 1") }
         if !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if pollInterval < 1 { throw ValidationError("--poll-interval must be at least 1 ms") }
+        if triggers != nil && once { throw ValidationError("--triggers runs until SIGINT or SIGTERM; leave out --once") }
+    }
+
+    /// The trigger service of `--triggers`, prepared (bad triggers are refused before anything runs).
+    private func triggerService(store: any Store) async throws -> TriggerService? {
+        guard let triggers else { return nil }
+        let path = CLIContext.normalize(triggers).replacingOccurrences(of: "file://", with: "")
+        guard let data = FileManager.default.contents(atPath: path) else { throw CairnError.invalidArgument("cannot read the triggers file \(triggers)") }
+        let root = try YAMLValue.parse(String(decoding: data, as: UTF8.self), what: "the triggers file \(triggers)")
+        guard case .object(let top) = root, let section = top["triggers"] else {
+            throw CairnError.invalidArgument("the triggers file \(triggers) needs a triggers: section (Docs/triggers.md)")
+        }
+        let definitions: [TriggerDefinition]
+        do {
+            definitions = try TriggerDefinition.parseSection(section, baseDirectory: (path as NSString).deletingLastPathComponent, location: "triggers")
+        } catch let error as TriggerError {
+            throw CairnError.invalidArgument(error.description)
+        }
+        let service = TriggerService(store: store, components: CairnCommand.components, configured: definitions)
+        try await service.prepare()
+        if let webhook = await service.statuses().first(where: { $0.path != nil }) {
+            throw CairnError.invalidArgument(
+                "trigger \(webhook.definition.name) receives HTTP requests, which cairn run does not serve; run it with cairn serve")
+        }
+        return service
     }
 
     func run() async throws {
-        let context = try CLIContext(storeFlag: storeOption.store)
+        let context = try CLIContext(storeFlag: storeOption.store, create: triggers != nil)
         let selection: SessionSelection = all ? .all : .sessions([try context.session(sessionOption.session)])
         let server = try await ObjectServer.start()
         let handler = try ProcessHandler(
@@ -64,8 +95,10 @@ struct RunCommand: AsyncParsableCommand {
             }
             if failed { throw ExitCode(1) }
         } else {
+            let service = try await triggerService(store: context.store)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await runtime.run(selection) }
+                if let service { group.addTask { await service.run() } }
                 group.addTask { await Signals.waitForTermination() }
                 _ = try await group.next()
                 group.cancelAll()

@@ -1,7 +1,7 @@
+import CairnCLI
 public import CairnCore
 public import CairnTriggers
 public import Foundation
-import Yams
 
 /// What `cairn serve` runs: the store, the listening address and limits, and which handler serves
 /// which agent. Read from YAML (``load(yaml:baseDirectory:environment:)``); see Docs/http-api.md.
@@ -55,13 +55,11 @@ public struct ServerConfiguration: Sendable {
     ) throws -> ServerConfiguration {
         let root: JSONValue
         do {
-            root = try YAMLValue.convert(Yams.load(yaml: text) ?? [String: Any]())
-        } catch let error as ServerError {
-            throw error
-        } catch {
-            throw ServerError.configuration("not valid YAML: \(error)")
+            root = try YAMLValue.parse(text, what: "the configuration file")
+        } catch let error as CairnError {
+            throw ServerError.configuration(error.description)
         }
-        guard case .object(let top) = root else { throw ServerError.configuration("the file must be a mapping with keys store, server, handlers") }
+        guard case .object(let top) = root else { throw ServerError.configuration("the file must be a mapping with keys store, server, handlers, triggers") }
         try checkKeys(top, allowed: topKeys, in: "the file")
         var config = ServerConfiguration()
         if let store = top["store"] { config.store = try string(store, "store") }
