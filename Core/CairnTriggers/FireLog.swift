@@ -221,7 +221,9 @@ public actor FireLog {
 
     private func apply(_ entries: [Entry]) async throws {
         for entry in entries {
-            length = max(length, entry.seq + 1)
+            // An append and a concurrent catch-up can both bring the same entries: apply each once.
+            guard entry.seq >= length else { continue }
+            length = entry.seq + 1
             switch entry.event {
             case Self.fireKind:
                 guard let fireID = entry.header.metadata["fire"], let text = entry.header.metadata["session"],
