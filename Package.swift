@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "CairnEventTrigger", targets: ["CairnEventTrigger"]),
         .library(name: "CairnCronTrigger", targets: ["CairnCronTrigger"]),
         .library(name: "CairnWebhookTrigger", targets: ["CairnWebhookTrigger"]),
+        .library(name: "CairnFileWatchTrigger", targets: ["CairnFileWatchTrigger"]),
         .executable(name: "cairn", targets: ["cairn"]),
         .executable(name: "cairn-embedded", targets: ["cairn-embedded"]),
     ],
@@ -135,6 +136,11 @@ let package = Package(
         ),
         .target(name: "CairnEventTrigger", dependencies: ["CairnCore", "CairnTriggers"], path: "Adapters/EventTrigger"),
         .target(name: "CairnCronTrigger", dependencies: ["CairnCore", "CairnTriggers"], path: "Adapters/CronTrigger"),
+        .target(
+            name: "CairnFileWatchTrigger",
+            dependencies: ["CairnCore", "CairnTriggers", .product(name: "Logging", package: "swift-log")],
+            path: "Adapters/FileWatchTrigger"
+        ),
         .target(
             name: "CairnWebhookTrigger",
             dependencies: [
@@ -259,7 +265,7 @@ let package = Package(
             dependencies: [
                 "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnOpenAI", "CairnAnthropic",
                 "CairnFileTools", "CairnHTTPTools", "CairnProcessHandler", "CairnProcessCommands", "CairnAgentFile", "CairnServer",
-                "CairnCronTrigger", "CairnIntervalTrigger", "CairnEventTrigger", "CairnWebhookTrigger",
+                "CairnCronTrigger", "CairnIntervalTrigger", "CairnEventTrigger", "CairnWebhookTrigger", "CairnFileWatchTrigger",
             ],
             path: "Frontends/cairn"
         ),
@@ -377,7 +383,7 @@ let package = Package(
             name: "CairnTriggerTests",
             dependencies: [
                 "CairnCore", "CairnTriggers", "CairnTriggerConformance", "CairnCronTrigger", "CairnIntervalTrigger", "CairnEventTrigger",
-                "CairnFileStore",
+                "CairnFileWatchTrigger", "CairnWebhookTrigger", "CairnFileStore", "CairnTestSupport",
             ],
             path: "Tests/CairnTriggerTests"
         ),
@@ -393,6 +399,7 @@ let package = Package(
             dependencies: ["CairnWebhookTrigger", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/CairnWebhookTriggerTests"
         ),
+        .testTarget(name: "CairnFileWatchTriggerTests", dependencies: ["CairnFileWatchTrigger"], path: "Tests/CairnFileWatchTriggerTests"),
         .testTarget(name: "CairnCronTriggerTests", dependencies: ["CairnCronTrigger"], path: "Tests/CairnCronTriggerTests"),
         .testTarget(
             name: "CairnProcessHandlerTests",

@@ -6,6 +6,7 @@ import CairnCronTrigger
 import CairnEventTrigger
 import CairnFileStore
 import CairnFileTools
+import CairnFileWatchTrigger
 import CairnHTTPTools
 import CairnIntervalTrigger
 import CairnOpenAI
@@ -36,6 +37,7 @@ CronTrigger.register(in: &components)
 IntervalTrigger.register(in: &components)
 EventTrigger.register(in: &components)
 WebhookTrigger.register(in: &components)
+FileWatchTrigger.register(in: &components)
 
 await CairnCommand.main(
     components: components,

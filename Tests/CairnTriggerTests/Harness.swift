@@ -1,9 +1,11 @@
 import CairnCore
 import CairnCronTrigger
 import CairnEventTrigger
+import CairnFileWatchTrigger
 import CairnIntervalTrigger
 import CairnTriggerConformance
 import CairnTriggers
+import CairnWebhookTrigger
 import Foundation
 
 /// Components with the trigger kinds of this repository that need no network.
@@ -12,6 +14,8 @@ func triggerComponents() -> Components {
     CronTrigger.register(in: &components)
     IntervalTrigger.register(in: &components)
     EventTrigger.register(in: &components)
+    WebhookTrigger.register(in: &components)
+    FileWatchTrigger.register(in: &components)
     return components
 }
 

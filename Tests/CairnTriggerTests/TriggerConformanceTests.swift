@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestSupport
 import CairnTriggerConformance
 import CairnTriggers
 import Foundation
@@ -32,6 +33,40 @@ struct TriggerConformanceTests {
             }
             // The second round restarts on the same store: the entry is seen again and must not fire twice.
             stage.clock.advance(by: 1)
+        }.run()
+    }
+
+    @Test func webhook() async throws {
+        let trigger = try definition(
+            "hook", #"{"type": "webhook", "signature_scheme": "header", "signature_header": "X-Token", "hmac_secret": "t0ken", "agent": "a"}"#)
+        try await TriggerConformance(components: triggerComponents(), definition: trigger, minimumFires: 2) { stage in
+            let ingress = try #require(stage.service.ingress(for: "/hooks/hook"))
+            for delivery in ["d1", "d2", "d1"] {
+                let answer = await ingress.receive(
+                    IngressRequest(headers: [("X-Token", "t0ken"), ("X-Webhook-Id", delivery)], body: Data("{}".utf8), remoteAddress: "127.0.0.1"))
+                #expect(answer.status == 202)
+            }
+            let refused = await ingress.receive(IngressRequest(headers: [("X-Token", "nope")], body: Data(), remoteAddress: "127.0.0.1"))
+            #expect(refused.status == 401)
+        }.run()
+    }
+
+    @Test func fileWatch() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.cleanup() }
+        let trigger = try definition(
+            "inbox",
+            #"{"type": "file_watch", "watch_path": "\#(folder.path)", "watch_patterns": ["*.csv"], "watch_debounce_seconds": 0.2, "agent": "a"}"#)
+        try await TriggerConformance(components: triggerComponents(), definition: trigger, minimumFires: 1) { stage in
+            if stage.round == 1 {
+                // The watcher starts after the trigger reports running: give it a moment to set its watches, then write
+                // until a fire is recorded (a bounded wait, not a fixed sleep).
+                try await TriggerConformance.eventually("the watcher to see a new file") {
+                    try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: folder.path + "/\(UUID().uuidString).csv"))
+                    try await Task.sleep(for: .milliseconds(300))
+                    return try await !fireIDs(stage.store, "inbox").isEmpty
+                }
+            }
         }.run()
     }
 }
