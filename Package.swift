@@ -396,11 +396,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnWebhookTriggerTests",
-            dependencies: ["CairnWebhookTrigger", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CairnWebhookTrigger", "CairnTriggers", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/CairnWebhookTriggerTests"
         ),
-        .testTarget(name: "CairnFileWatchTriggerTests", dependencies: ["CairnFileWatchTrigger"], path: "Tests/CairnFileWatchTriggerTests"),
-        .testTarget(name: "CairnCronTriggerTests", dependencies: ["CairnCronTrigger"], path: "Tests/CairnCronTriggerTests"),
+        .testTarget(name: "CairnFileWatchTriggerTests", dependencies: ["CairnFileWatchTrigger", "CairnTriggers"], path: "Tests/CairnFileWatchTriggerTests"),
+        .testTarget(name: "CairnCronTriggerTests", dependencies: ["CairnCronTrigger", "CairnTriggers"], path: "Tests/CairnCronTriggerTests"),
         .testTarget(
             name: "CairnProcessHandlerTests",
             dependencies: ["CairnCore", "CairnProcessHandler", "CairnFileStore"],

@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// A parsed cron schedule, such as `*/15 * * * *`, `0 9 * * MON-FRI` or `@daily`.
 ///
 /// ## Syntax

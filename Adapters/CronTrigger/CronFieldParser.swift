@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// The values one field of a cron expression allows, as parsed from its text.
 struct ParsedField: Sendable, Hashable {
     /// The field's text as written.

@@ -1,3 +1,4 @@
+public import CairnTriggers
 public import Foundation
 
 /// Parses an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC".

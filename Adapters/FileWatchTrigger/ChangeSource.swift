@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// What a backend saw since it was last asked.
 struct SourceOutput: Sendable {
     /// Raw changes in the order they happened; the coalescer folds them.

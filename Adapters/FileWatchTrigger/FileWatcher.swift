@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// Watches a folder and delivers debounced, coalesced batches of file changes: the engine of a `file_watch` trigger.
 ///
 /// Files present when watching starts are not reported; only changes after ``run(onReady:onBatch:)`` has called

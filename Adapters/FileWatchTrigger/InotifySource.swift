@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 #if os(Linux)
     import Glibc
 

@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 extension FileWatcher {
     /// The canonical absolute path of `folder`, after checking it is a readable directory.
     static func validatedFolder(_ folder: String) throws(FileWatchError) -> String {

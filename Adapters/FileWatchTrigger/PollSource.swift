@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// The polling backend: rescans the folder every interval and diffs the snapshot against the previous one.
 final class PollSource: ChangeSource {
     let interval: Duration

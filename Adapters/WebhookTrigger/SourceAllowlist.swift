@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// The network addresses a webhook trigger accepts requests from (the `allowed_sources` option).
 ///
 /// Entries are single addresses (`192.168.1.5`, `::1`) or CIDR ranges (`10.0.0.0/8`, `fd00::/8`,

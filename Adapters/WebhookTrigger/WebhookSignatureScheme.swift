@@ -1,3 +1,5 @@
+public import CairnTriggers
+
 /// How a webhook sender proves that a request is its own.
 ///
 /// Parsed from the `signature_scheme` option with ``init(configName:)``. Every scheme except

@@ -1,3 +1,4 @@
+public import CairnTriggers
 import Crypto
 public import Foundation
 

@@ -1,3 +1,4 @@
+import CairnTriggers
 import Testing
 
 @testable import CairnCronTrigger

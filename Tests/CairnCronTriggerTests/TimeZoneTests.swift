@@ -1,3 +1,4 @@
+import CairnTriggers
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import CairnTriggers
 import Foundation
 import Testing
 
@@ -46,7 +47,7 @@ import Testing
         let error = rejected(FileWatchOptions(folder: folder.watched, patterns: ["*.csv", "[abc"]))
         #expect(error?.field == "patterns[1]")
         #expect(error?.value == "[abc")
-        #expect(error?.description.hasPrefix("file_watch.patterns[1] = \"[abc\": ") == true)
+        #expect(error?.description.hasPrefix("patterns[1] \"[abc\": ") == true)
     }
 
     @Test func rejectsBadNumbers() throws {

@@ -1,4 +1,5 @@
 import CairnFileWatchTrigger
+import CairnTriggers
 import Testing
 
 /// Real files in a temporary folder, for every backend. Each step waits (up to 10 s) for the batch it causes.

@@ -1,3 +1,4 @@
+import CairnTriggers
 import Synchronization
 
 @testable import CairnFileWatchTrigger

@@ -1,3 +1,4 @@
+import CairnTriggers
 import CairnWebhookTrigger
 import Foundation
 import Testing
@@ -100,7 +101,7 @@ import Testing
 
     @Test func errorDescriptionNamesFieldAndValue() {
         let error = WebhookConfigError(field: "signature_scheme", value: "hmac", message: "unknown")
-        #expect(error.description == "signature_scheme 'hmac': unknown")
+        #expect(error.description == #"signature_scheme "hmac": unknown"#)
         #expect(WebhookConfigError(field: "secret", value: "", message: "set it").description == "secret: set it")
     }
 }
