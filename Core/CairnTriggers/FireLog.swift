@@ -172,13 +172,21 @@ public actor FireLog {
 
     /// The fires after the newest checkpoint: those whose delivery is not yet confirmed.
     public func undelivered() -> [Record] {
-        byID.values.filter { $0.seq >= checkpointThrough }.sorted { $0.seq < $1.seq }
+        // `order` is in log order: walk back from the newest fire to the checkpoint, not the whole window.
+        var records: [Record] = []
+        for fireID in order[orderStart...].reversed() {
+            guard let record = byID[fireID], record.seq >= checkpointThrough else { break }
+            records.append(record)
+        }
+        return records.reversed()
     }
 
     /// Records that every fire before position `through` has been delivered.
     /// - Throws: store errors.
+    /// Nothing is written when no fire was recorded since the newest checkpoint, so an idle
+    /// trigger's log does not grow.
     public func checkpoint(through: Int) async throws {
-        guard through > checkpointThrough else { return }
+        guard through > checkpointThrough, firesSinceCheckpoint > 0 else { return }
         try await appendAtEnd(
             EntryDraft(
                 event: Self.checkpointKind,

@@ -111,4 +111,15 @@ struct FireRecordingTests {
         #expect(summary.fireCount == 12)
         #expect(summary.lastFire?.fireID == "2-3")
     }
+
+    @Test func anIdleTriggerWritesNoCheckpoints() async throws {
+        let store = MemoryStore()
+        let clock = ManualTriggerClock(date("2026-06-01T00:00:00Z"))
+        let log = try await FireLog(trigger: "idle", store: store, clock: clock)
+        let fire = TriggerFire(id: "only", time: clock.now(), payload: Data("{}".utf8))
+        _ = try await log.claim(fire, session: SessionID.derived(from: "s", at: clock.now()), payload: try await store.put(fire.payload))
+        for _ in 0..<3 { try await log.checkpoint(through: await log.knownLength) }
+        let kinds = try await store.readOwn(FireLog.id(of: "idle"), from: 0, limit: nil).map(\.event.name)
+        #expect(kinds == ["start", "fire", "checkpoint"])
+    }
 }
