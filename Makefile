@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev libyaml-dev libcurl4-openssl-dev
-PYTHON_PACKAGES := pugmark==0.16.7 pytest moto[server]==5.2.1 fakellm==0.3.5 croniter==7.0.0 stripe==16.1.0 slack_sdk==3.48.0 wcmatch==12.0.3
+PYTHON_PACKAGES := pugmark==0.16.7 pytest moto[server]==5.2.1 fakellm==0.3.5 croniter==7.0.0 stripe==16.1.0 slack_sdk==3.48.0 wcmatch==12.0.3 httpx==0.28.1
 
 .PHONY: run test bench build lint format system-deps python-deps clean
 
@@ -58,7 +58,7 @@ system-deps:
 # without its dependencies: the tests load only that module).
 python-deps:
 	@$(PYTHON) -c 'import importlib.metadata as m, sys; sys.exit(0 if m.version("pugmark") == "0.16.7" else 1)' 2>/dev/null \
-		&& $(PYTHON) -c 'import pytest, moto.server, flask, flask_cors, fakellm, croniter, stripe, slack_sdk, wcmatch' 2>/dev/null \
+		&& $(PYTHON) -c 'import pytest, moto.server, flask, flask_cors, fakellm, croniter, stripe, slack_sdk, wcmatch, httpx' 2>/dev/null \
 		|| $(PYTHON) -m pip install -q $(patsubst %,'%',$(PYTHON_PACKAGES))
 	@$(PYTHON) -c 'import importlib.metadata as m, sys; sys.exit(0 if m.version("promptise") == "1.10.1" else 1)' 2>/dev/null \
 		|| $(PYTHON) -m pip install -q --no-deps promptise==1.10.1

@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .library(name: "CairnTriggers", targets: ["CairnTriggers"]),
         .library(name: "CairnTriggerConformance", targets: ["CairnTriggerConformance"]),
+        .library(name: "CairnProcesses", targets: ["CairnProcesses"]),
         .library(name: "CairnIntervalTrigger", targets: ["CairnIntervalTrigger"]),
         .library(name: "CairnEventTrigger", targets: ["CairnEventTrigger"]),
         .library(name: "CairnCronTrigger", targets: ["CairnCronTrigger"]),
@@ -79,6 +80,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Core/CairnTriggers"
+        ),
+
+        // Agent processes: long-lived governed agents with a lifecycle, inbox, mission and journal.
+        .target(
+            name: "CairnProcesses",
+            dependencies: [
+                "CairnCore", "CairnTriggers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Core/CairnProcesses"
         ),
 
         // The trigger conformance kit: any trigger kind runs it against itself.
@@ -244,7 +256,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnCLI", "CairnTriggers",
+                "CairnCore", "CairnCLI", "CairnTriggers", "CairnProcesses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -17,14 +17,19 @@ public final class TriggerContext: Sendable {
     public let log: FireLog
     let delivery: FireDelivery
     let filter: FilterExpression?
+    let observer: FireObserver?
 
-    init(definition: TriggerDefinition, clock: any TriggerClock, store: any Store, log: FireLog, filter: FilterExpression?, logger: Logger) {
+    init(
+        definition: TriggerDefinition, clock: any TriggerClock, store: any Store, log: FireLog, filter: FilterExpression?, logger: Logger,
+        observer: FireObserver? = nil
+    ) {
         self.definition = definition
         self.clock = clock
         self.store = store
         self.log = log
         self.filter = filter
         self.logger = logger
+        self.observer = observer
         self.delivery = FireDelivery(trigger: definition.name, store: store)
     }
 
@@ -47,7 +52,7 @@ public final class TriggerContext: Sendable {
         let session = FireDelivery.session(for: definition.target, trigger: name, fireID: fire.id, time: fire.time)
         let digest = try await store.put(fire.payload)
         let (record, isNew) = try await log.claim(fire, session: session, payload: digest)
-        try await delivery.deliver(record, target: definition.target)
+        if try await delivery.deliver(record, target: definition.target) { observer?(definition, record.session) }
         let receipt = FireReceipt(fireID: record.fireID, session: record.session, ledgerSeq: record.seq, time: record.time)
         return isNew ? .recorded(receipt) : .duplicate(receipt)
     }
@@ -69,6 +74,7 @@ public final class TriggerContext: Sendable {
         for record in await log.undelivered() {
             do {
                 if try await delivery.deliver(record, target: definition.target) {
+                    observer?(definition, record.session)
                     logger.notice("delivered a fire recorded before a crash", metadata: ["trigger": "\(name)", "fire": "\(record.fireID)"])
                 }
             } catch let error as CairnError where !error.isInfrastructure {

@@ -38,6 +38,9 @@ public struct TriggerDefinition: Sendable, Hashable, Codable {
         case config
         /// Added at runtime; kept in the store's trigger registry.
         case dynamic
+        /// Attached by another service that keeps it (an agent process's trigger): not in the
+        /// registry, and removed only by its owner.
+        case owned
     }
 
     /// Unique among the triggers of a store: names the trigger's fire log.

@@ -18,6 +18,7 @@ public actor TriggerService {
         let ingress: TriggerIngress?
         let state = Mutex(TriggerStatus.State.starting)
         let task = Mutex<Task<Void, Never>?>(nil)
+        let listener = Mutex<(any IngressListener)?>(nil)
 
         init(definition: TriggerDefinition, trigger: any Trigger, context: TriggerContext) {
             self.definition = definition
@@ -41,6 +42,8 @@ public actor TriggerService {
     private let checkpointInterval: TimeInterval
     private let environment: [String: String]
     private var instances: [String: Instance] = [:]
+    private var observers: [String: FireObserver] = [:]
+    private var ingressHost: (any IngressHost)?
     private var registryVersion = -1
     private var running = false
     private let ingressTable = Mutex<[String: TriggerIngress]>([:])
@@ -130,6 +133,57 @@ public actor TriggerService {
         if let instance = instances.removeValue(forKey: name) { await uninstall(instance) }
     }
 
+    /// Serves owned triggers that want their own port through `host` (set by the frontend before
+    /// owners attach such triggers).
+    public func setIngressHost(_ host: any IngressHost) {
+        ingressHost = host
+    }
+
+    /// Attaches a trigger its owner keeps (an agent process's): creates it, serves its endpoint
+    /// (on the server's port, or on its own through the ``IngressHost``, listening before this
+    /// returns) and starts it if the service runs. `observer` hears of each fire delivered.
+    /// - Throws: ``TriggerError/exists(_:)``, ``TriggerError/invalid(_:)`` (a path in use, no
+    ///   ingress host for a port of its own, an address that cannot be bound), ``ComponentError``.
+    public func attach(_ definition: TriggerDefinition, observer: FireObserver? = nil) async throws -> TriggerStatus {
+        var definition = definition
+        definition.origin = .owned
+        if instances[definition.name] != nil { throw TriggerError.exists(definition.name) }
+        if let observer { observers[definition.name] = observer }
+        let instance: Instance
+        do { instance = try await makeInstance(definition) } catch {
+            observers[definition.name] = nil
+            throw error
+        }
+        if let ingress = instance.ingress, ingress.port != nil {
+            guard let ingressHost else {
+                observers[definition.name] = nil
+                throw TriggerError.invalid("triggers.\(definition.name): nothing serves endpoints on their own port here; remove webhook_port")
+            }
+            do {
+                instance.listener.withLock { $0 = nil }
+                let listener = try await ingressHost.open(ingress)
+                instance.listener.withLock { $0 = listener }
+            } catch {
+                observers[definition.name] = nil
+                throw TriggerError.invalid("triggers.\(definition.name): \(error)")
+            }
+        }
+        do { try await install(instance) } catch {
+            observers[definition.name] = nil
+            await uninstall(instance)
+            throw error
+        }
+        return await status(of: instance)
+    }
+
+    /// Detaches an owned trigger: stops it and its endpoint. Nothing happens for an unknown name.
+    public func detach(_ name: String) async {
+        guard let instance = instances[name], instance.definition.origin == .owned else { return }
+        instances[name] = nil
+        observers[name] = nil
+        await uninstall(instance)
+    }
+
     /// Fires trigger `name` by hand with `payload` (an operator's `cairn trigger fire`).
     /// - Parameter id: the fire id (default: a new UUID), so a retried call can be idempotent.
     /// - Throws: ``TriggerError/notFound(_:known:)``; store errors.
@@ -178,13 +232,15 @@ public actor TriggerService {
         let log = try await FireLog(trigger: definition.name, store: store, clock: clock)
         let context = TriggerContext(
             definition: definition, clock: clock, store: store, log: log, filter: filter,
-            logger: logger)
+            logger: logger, observer: observers[definition.name])
         return Instance(definition: definition, trigger: trigger, context: context)
     }
 
     private func checkPath(_ instance: Instance) throws {
         guard let ingress = instance.ingress, ingress.port == nil else { return }
-        if let other = instances.values.first(where: { $0.ingress?.path == ingress.path && $0.ingress?.port == nil }) {
+        if let other = instances.values.first(where: {
+            $0.definition.name != instance.definition.name && $0.ingress?.path == ingress.path && $0.ingress?.port == nil
+        }) {
             throw TriggerError.invalid(
                 "triggers.\(instance.definition.name): path \(ingress.path) is served by trigger \(other.definition.name); choose another path")
         }
@@ -203,6 +259,11 @@ public actor TriggerService {
         if let ingress = instance.ingress, ingress.port == nil {
             ingressTable.withLock { $0[ingress.path] = nil }
         }
+        let listener = instance.listener.withLock { listener -> (any IngressListener)? in
+            defer { listener = nil }
+            return listener
+        }
+        await listener?.close()
         await stop(instance)
     }
 

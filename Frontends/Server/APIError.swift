@@ -1,4 +1,5 @@
 import CairnCore
+import CairnProcesses
 import CairnTriggers
 import Foundation
 public import HTTPTypes
@@ -39,6 +40,10 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
         switch error {
         case let error as APIError:
             return error
+        case let error as ProcessError:
+            return APIError(HTTPResponse.Status(code: error.status), code: error.code, error.message)
+        case let error as ProcessConfigError:
+            return APIError(.unprocessableContent, code: error.code == "UNSUPPORTED" ? "INVALID_CONFIG" : error.code, error.message)
         case let error as CairnError:
             switch error {
             case .invalidArgument(let message): return APIError(.badRequest, code: "invalid_argument", message)

@@ -24,7 +24,7 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             Self.equal(Self.digest(String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)), expected)
         else {
             var error = APIError(
-                .unauthorized, code: "unauthorized",
+                .unauthorized, code: request.uri.path.hasPrefix("/api/") ? "UNAUTHORIZED" : "unauthorized",
                 header.isEmpty ? "this server requires 'Authorization: Bearer TOKEN'" : "the bearer token is not valid")
             error.headers = [.wwwAuthenticate: "Bearer realm=\"cairn\""]
             throw error

@@ -1,4 +1,5 @@
 public import CairnCore
+public import CairnProcesses
 import CairnTriggers
 import Foundation
 import Hummingbird
@@ -18,6 +19,8 @@ public final class CairnServer: Sendable {
     public let routes: [RouteTable.Route]
     /// What route handlers and extensions work with.
     public let services: APIServices
+    /// The agent processes (`/api/v1`).
+    public let processes: ProcessService
     private let application: Application<RouterResponder<CairnRequestContext>>
     private let group: ServiceGroup
     private let resources: ComponentResources
@@ -72,6 +75,8 @@ public final class CairnServer: Sendable {
             await resources.shutdown()
             throw error
         }
+        let processes = ProcessService(store: observed, components: components, triggers: triggers, logger: logger)
+        self.processes = processes
         let agents = AgentHandlers(handlers: handlers, metrics: metrics)
         let runtime = Runtime(
             store: observed, handler: agents,
@@ -91,13 +96,14 @@ public final class CairnServer: Sendable {
         let router = Router(context: CairnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: IngressMiddleware(lookup: { triggers.ingress(for: $0) }, recorded: { driver.notify($0) }))
-        router.add(middleware: BearerAuthMiddleware(token: configuration.token, openPaths: SystemRoutes.openPaths))
+        router.add(middleware: BearerAuthMiddleware(token: configuration.token, openPaths: SystemRoutes.openPaths.union(["/api/v1/health"])))
         let table = RouteTable(router: router)
         SystemRoutes.register(table, services)
         SessionRoutes.register(table, services)
         EntryRoutes.register(table, services)
         StreamRoutes.register(table, services)
         TriggerRoutes.register(table, services)
+        ProcessRoutes.register(table, processes)
         for item in extensions { try item.addRoutes(to: table, services: services) }
         routes = table.routes
 
@@ -123,11 +129,15 @@ public final class CairnServer: Sendable {
                         },
                         logger: logger)))
         }
+        let ingressHost = OwnPortIngressHost(defaultHost: host, logger: logger, recorded: { driver.notify($0) })
+        await triggers.setIngressHost(ingressHost)
         group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: driver),
                     .init(service: TriggerRunner(service: triggers)),
+                    .init(service: ingressHost),
+                    .init(service: ProcessRunner(service: processes, logger: logger)),
                 ] + ingressApplications + [
                     .init(service: application),
                     .init(service: ShutdownWatcher(flag: stopping), successTerminationBehavior: .ignore),
@@ -165,6 +175,19 @@ struct TriggerRunner: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown { await service.run() }
+    }
+}
+
+/// Loads the agent processes, then dispatches their runs until a graceful shutdown starts.
+struct ProcessRunner: Service {
+    let service: ProcessService
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            do { try await service.load() } catch { logger.error("loading the agent processes failed: \(error)") }
+            await service.run()
+        }
     }
 }
 

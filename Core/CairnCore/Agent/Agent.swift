@@ -131,3 +131,27 @@ public struct AgentWorkflow: Workflow {
         }
     }
 }
+
+/// The final answer of one run of an agent's loop.
+public struct AgentReply: Sendable, Hashable {
+    /// The answer's text (redacted).
+    public var text: String
+    /// Whether it was made now rather than replayed from the log.
+    public var live: Bool
+    /// What the run used (sub-agents' included).
+    public var usage: UsageCounters
+}
+
+extension AgentDefinition {
+    /// Runs the agent's loop in `context` over `messages` (a conversation so far, ending with the
+    /// user's message): every model call, tool call and governance decision is a step of
+    /// `context`, so a replay returns the recorded answer without calling the model again.
+    /// For workflows that shape their own conversations (agent processes).
+    /// - Throws: as the agent loop: ``GovernanceStop``, ``StepFailed``, ``AgentError``, or a
+    ///   workflow suspension (a governance pause waiting for a push named `resume`).
+    public func reply(in context: WorkflowContext, messages: [ChatMessage]) async throws -> AgentReply {
+        var messages = messages
+        let answer = try await AgentLoop(agent: self).run(context, messages: &messages)
+        return AgentReply(text: answer.message.text, live: answer.live, usage: answer.usage)
+    }
+}
