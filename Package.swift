@@ -315,7 +315,7 @@ let package = Package(
             name: "cairn-bench",
             dependencies: [
                 "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnProcessHandler", "CairnServer", "CairnTestSupport",
-                "CairnTriggers", "CairnCronTrigger", "CairnWebhookTrigger",
+                "CairnTriggers", "CairnCronTrigger", "CairnWebhookTrigger", "CairnProcesses",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -398,6 +398,11 @@ let package = Package(
                 "CairnFileWatchTrigger", "CairnWebhookTrigger", "CairnFileStore", "CairnTestSupport",
             ],
             path: "Tests/CairnTriggerTests"
+        ),
+        .testTarget(
+            name: "CairnProcessTests",
+            dependencies: ["CairnCore", "CairnProcesses", "CairnTriggers", "CairnFileStore"],
+            path: "Tests/CairnProcessTests"
         ),
         .testTarget(
             name: "CairnTriggerFilterTests",

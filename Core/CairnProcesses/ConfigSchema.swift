@@ -3,8 +3,8 @@ public import CairnCore
 /// Why a process configuration was refused: promptise's API code and a message naming the
 /// field and how to fix it.
 public struct ProcessConfigError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// `INVALID_CONFIG`, `UNKNOWN_FIELD`, `MISSING_FIELD`, `ENV_REFERENCES_NOT_ALLOWED`,
-    /// `COMMANDS_NOT_ALLOWED` or `UNSUPPORTED`.
+    /// `INVALID_CONFIG`, `UNKNOWN_FIELD`, `MISSING_FIELD`, `ENV_REFERENCES_NOT_ALLOWED` or
+    /// `UNSUPPORTED` (a promptise feature Cairn does not have; the API answers `INVALID_CONFIG`).
     public let code: String
     /// What was wrong.
     public let message: String

@@ -124,7 +124,8 @@ public struct Inbox: Sendable, Hashable {
         if incoming.rank < victim.rank {
             throw InboxError(
                 code: "INBOX_FULL", status: 409,
-                message: "the inbox is full (\(settings.maxMessages) messages) and every message has a higher priority than '\(incoming.priority)'; send it with a higher priority or wait"
+                message:
+                    "the inbox is full (\(settings.maxMessages) messages) and every message has a higher priority than '\(incoming.priority)'; send it with a higher priority or wait"
             )
         }
         return victim.id

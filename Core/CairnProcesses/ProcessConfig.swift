@@ -18,7 +18,6 @@ public struct ProcessConfig: Sendable, Hashable {
     /// - Throws: ``ProcessConfigError`` naming the first field that is wrong.
     public static func parse(_ value: JSONValue) throws(ProcessConfigError) -> ProcessConfig {
         guard case .object(let object) = value else { throw .invalid("'config' must be a JSON object") }
-        try checkCommands(object)
         try schema.check(object, at: "config")
         var triggers: [TriggerSpec] = []
         for (index, item) in (object["triggers"]?.arrayValue ?? []).enumerated() {
@@ -98,15 +97,6 @@ public struct ProcessConfig: Sendable, Hashable {
         }
     }
 
-    private static func checkCommands(_ object: [String: JSONValue]) throws(ProcessConfigError) {
-        for (name, server) in object["servers"]?.objectValue ?? [:] where server["command"] != nil {
-            throw ProcessConfigError("COMMANDS_NOT_ALLOWED", "config.servers.\(name) starts a command; commands cannot be deployed over the API")
-        }
-        for (index, hook) in (object["hooks"]?.arrayValue ?? []).enumerated() where hook["command"] != nil {
-            throw ProcessConfigError("COMMANDS_NOT_ALLOWED", "config.hooks[\(index)] runs a command; commands cannot be deployed over the API")
-        }
-    }
-
     // MARK: typed reads
 
     func section(_ key: String) -> [String: JSONValue] { json[key]?.objectValue ?? [:] }
@@ -151,7 +141,7 @@ public struct ProcessConfig: Sendable, Hashable {
     public var triggerDelivery: DeliverySettings { DeliverySettings(section("trigger_delivery")) }
 }
 
-/// A model id of a process: `openai:NAME` or `anthropic:NAME`.
+/// A model id of a process: `PROVIDER:NAME`, the provider a model-provider component's name.
 public struct ProcessModel: Sendable, Hashable {
     /// The component name of the provider (`openai`, `anthropic`).
     public var provider: String
@@ -162,8 +152,8 @@ public struct ProcessModel: Sendable, Hashable {
     /// - Throws: ``ProcessConfigError`` for another form or provider.
     public static func parse(_ text: String) throws(ProcessConfigError) -> ProcessModel {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, ["openai", "anthropic"].contains(parts[0]), !parts[1].isEmpty else {
-            throw .invalid("config.model '\(text)' must be openai:NAME or anthropic:NAME")
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw .invalid("config.model '\(text)' must be PROVIDER:NAME, e.g. openai:gpt-4o-mini or anthropic:claude-sonnet-4-5")
         }
         return ProcessModel(provider: parts[0], name: parts[1])
     }

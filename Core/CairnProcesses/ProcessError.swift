@@ -42,7 +42,8 @@ public struct ProcessError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A state change the lifecycle does not allow.
     public static func badTransition(_ code: String, _ name: String, from: ProcessState, to: ProcessState) -> ProcessError {
-        ProcessError(code, status: code == "SUSPEND_FAILED" || code == "RESUME_FAILED" ? 400 : 409,
+        ProcessError(
+            code, status: code == "SUSPEND_FAILED" || code == "RESUME_FAILED" ? 400 : 409,
             "process '\(name)' cannot go from \(from.rawValue) to \(to.rawValue)")
     }
 

@@ -184,7 +184,8 @@ public struct ProcessRecord: Sendable {
             var questions: [Int: String] = [:]
             for (key, value) in data["questions"]?.objectValue ?? [:] { if let n = Int(key), let id = value.stringValue { questions[n] = id } }
             let consumed = (data["consumed"]?.arrayValue ?? []).compactMap(\.stringValue)
-            inFlight[id] = RunRecord(id: id, session: session, event: event, questions: questions, consumed: consumed, started: entry.time,
+            inFlight[id] = RunRecord(
+                id: id, session: session, event: event, questions: questions, consumed: consumed, started: entry.time,
                 prompt: data["prompt"]?.stringValue ?? "")
             let day = String(Timestamps.format(entry.time).prefix(10))
             runsByDay = runsByDay.day == day ? (day, runsByDay.count + 1) : (day, 1)

@@ -49,7 +49,8 @@ extension ProcessService {
         let denied = state.keys.filter { !writable.isEmpty && !writable.contains($0) }.sorted()
         if !denied.isEmpty {
             throw ProcessError(
-                "WRITE_DENIED", status: 403, "key(s) \(denied.joined(separator: ", ")) are not writable; the writable keys are \(writable.joined(separator: ", "))")
+                "WRITE_DENIED", status: 403,
+                "key(s) \(denied.joined(separator: ", ")) are not writable; the writable keys are \(writable.joined(separator: ", "))")
         }
         let now = Timestamps.format(clock.now())
         try await journal(
@@ -100,6 +101,7 @@ extension ProcessService {
         let record = try record(name)
         let spec: TriggerSpec
         do { spec = try TriggerSpec.parse(json) } catch { throw ProcessError(error) }
+        try await check(spec, at: "trigger")
         let id = ProcessConfig.triggerIDs(record.triggers.map(\.spec) + [spec]).last ?? spec.baseID
         if record.triggers.contains(where: { $0.id == id || $0.spec == spec }) {
             throw ProcessError("TRIGGER_EXISTS", status: 409, "process '\(name)' has this trigger already (\(id))")

@@ -19,6 +19,7 @@ extension ProcessService {
         if live[name] != nil { throw ProcessError.exists(name) }
         let config: ProcessConfig
         do { config = try ProcessConfig.parse(json) } catch { throw ProcessError(error) }
+        try await check(config)
         let now = clock.now()
         let processID = "proc-" + String(Digest(of: Data("\(name)\n\(Timestamps.format(now))\n\(UUID().uuidString)".utf8)).hex.prefix(12))
         let log = try await ProcessLog(processID: processID, name: name, store: store, create: true, at: now)
@@ -41,6 +42,28 @@ extension ProcessService {
         }
         poke()
         return try record(name)
+    }
+
+    /// Checks what only this build knows: the model's provider and each trigger's kind and options.
+    func check(_ config: ProcessConfig) async throws {
+        for id in [config.model] + (config.mission.enabled ? [config.mission.evalModel].compactMap { $0 } : []) {
+            let model: ProcessModel
+            do { model = try ProcessModel.parse(id) } catch { throw ProcessError(error) }
+            guard components.knows(.modelProvider, model.provider) else {
+                throw ProcessError(
+                    "INVALID_CONFIG", status: 422,
+                    "config.model: unknown model provider '\(model.provider)'; this build has: \(components.names(.modelProvider).joined(separator: ", "))")
+            }
+        }
+        for (index, trigger) in config.triggers.enumerated() { try await check(trigger, at: "config.triggers[\(index)]") }
+    }
+
+    /// Checks one trigger with its kind.
+    func check(_ trigger: TriggerSpec, at path: String) async throws {
+        guard let triggers else { return }
+        do { try await triggers.validate(trigger.definition(name: "check", target: ProcessLog.id(of: "check"))) } catch {
+            throw ProcessError("INVALID_CONFIG", status: 422, "\(path): \(error)")
+        }
     }
 
     /// Starts a created, stopped or failed process: `starting`, its triggers attached, `running`.
@@ -118,7 +141,8 @@ extension ProcessService {
         let sessions = Sessions(store: store, clock: clock)
         for id in record.pausedRuns.sorted() {
             guard let run = record.inFlight[id] else { continue }
-            _ = try await sessions.push(Data("resumed by an operator".utf8), header: ObjectHeader(contentType: "text/plain", name: "resume"), to: run.session, source: "process")
+            _ = try await sessions.push(
+                Data("resumed by an operator".utf8), header: ObjectHeader(contentType: "text/plain", name: "resume"), to: run.session, source: "process")
         }
         try await journal(name, [(JournalType.stateTransition, transition(.suspended, .running, "resumed"))])
         poke()
@@ -129,7 +153,12 @@ extension ProcessService {
         let record = try record(name)
         if record.state == .running || record.state == .suspended || record.state == .starting { try await stopProcess(name, reason: "restart") }
         if let state = live[name]?.record.state, state == .failed {
-            try await journal(name, [(JournalType.stateTransition, transition(.failed, .stopping, "restart")), (JournalType.stateTransition, transition(.stopping, .stopped, "restart"))])
+            try await journal(
+                name,
+                [
+                    (JournalType.stateTransition, transition(.failed, .stopping, "restart")),
+                    (JournalType.stateTransition, transition(.stopping, .stopped, "restart")),
+                ])
         }
         try await startProcess(name, manual: true)
         poke()

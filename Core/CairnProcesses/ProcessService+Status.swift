@@ -34,7 +34,9 @@ extension ProcessService {
         }
         if config.health.enabled {
             status["health_anomalies"] = .number(Double(record.anomalies.count))
-            status["health"] = .object(["status": .string(record.anomalies.isEmpty ? "healthy" : "degraded"), "anomalies": .number(Double(record.anomalies.count))])
+            status["health"] = .object([
+                "status": .string(record.anomalies.isEmpty ? "healthy" : "degraded"), "anomalies": .number(Double(record.anomalies.count)),
+            ])
         }
         if config.mission.enabled { status["mission_state"] = .string(record.missionState.rawValue) }
         if config.secrets.enabled { status["active_secrets"] = .number(Double(process.secrets.current(now: now).count)) }

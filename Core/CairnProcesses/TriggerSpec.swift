@@ -10,21 +10,13 @@ public struct TriggerSpec: Sendable, Hashable {
     /// `cron`, `webhook`, `file_watch`, `event`, `message`, `interval`, ...
     public var type: String { json["type"]?.stringValue ?? "" }
 
-    /// Checks a trigger mapping: a type, and no field that belongs to another type.
+    /// Checks a trigger mapping's shape: a type and a string filter (the kind checks its own
+    /// fields when the trigger is validated or attached).
     /// - Throws: ``ProcessConfigError`` (`MISSING_FIELD` without a type, `INVALID_CONFIG` otherwise).
     public static func parse(_ value: JSONValue, at path: String = "trigger") throws(ProcessConfigError) -> TriggerSpec {
         guard case .object(let object) = value else { throw .invalid("\(path) must be a JSON object") }
         guard let type = object["type"]?.stringValue, !type.isEmpty else {
             throw ProcessConfigError("MISSING_FIELD", "\(path).type is required (cron, webhook, file_watch, event, message, interval)")
-        }
-        let own = TriggerSpecFields.byType[type] ?? []
-        for key in object.keys.sorted() where !TriggerSpecFields.common.contains(key) && !own.contains(key) {
-            if let owner = TriggerSpecFields.byType.first(where: { $0.value.contains(key) })?.key, TriggerSpecFields.byType[type] != nil {
-                throw .invalid("\(path).\(key) belongs to \(owner) triggers, not \(type)")
-            }
-            if TriggerSpecFields.byType[type] != nil {
-                throw .invalid("\(path).\(key) is not a field of \(type) triggers\(ConfigSchema.hint(key, own.union(TriggerSpecFields.common)))")
-            }
         }
         if let filter = object["filter_expression"], filter != .null, filter.stringValue == nil {
             throw .invalid("\(path).filter_expression must be a string")
@@ -50,22 +42,9 @@ public struct TriggerSpec: Sendable, Hashable {
     }
 }
 
-/// The fields of promptise's trigger types.
+/// The fields every trigger has; the others belong to the trigger's kind, which checks them
+/// (a field of another kind is refused there, with the kind's own message).
 enum TriggerSpecFields {
     static let common: Set<String> = ["type", "filter_expression", "custom_config", "trusted"]
     static let secretKeys: Set<String> = ["hmac_secret"]
-    static let byType: [String: Set<String>] = [
-        "cron": ["cron_expression", "cron_timezone"],
-        "webhook": [
-            "webhook_path", "webhook_port", "webhook_host", "hmac_secret", "signature_scheme", "signature_header", "signature_tolerance",
-            "allowed_sources", "webhook_max_body_bytes",
-        ],
-        "file_watch": [
-            "watch_path", "watch_patterns", "watch_events", "watch_debounce_seconds", "watch_recursive", "watch_backend",
-            "watch_poll_interval", "watch_max_pending_events",
-        ],
-        "event": ["event_type", "event_source", "from_agent", "poll_interval_seconds"],
-        "message": ["topic"],
-        "interval": ["interval_seconds", "jitter_seconds"],
-    ]
 }

@@ -176,6 +176,17 @@ public actor TriggerService {
         return await status(of: instance)
     }
 
+    /// Checks a definition as ``attach(_:observer:)`` would (its filter and the kind's options)
+    /// without creating or starting anything.
+    /// - Throws: ``TriggerError/invalid(_:)``, ``ComponentError``.
+    public func validate(_ definition: TriggerDefinition) async throws {
+        do { _ = try definition.filter.map { try FilterExpression($0) } } catch {
+            throw TriggerError.invalid("triggers.\(definition.name).filter_expression: \(error)")
+        }
+        let configuration = TriggerConfiguration(definition: definition, store: store, resources: resources, environment: environment)
+        _ = try await components.make(.trigger, definition.kind, configuration)
+    }
+
     /// Detaches an owned trigger: stops it and its endpoint. Nothing happens for an unknown name.
     public func detach(_ name: String) async {
         guard let instance = instances[name], instance.definition.origin == .owned else { return }

@@ -58,7 +58,8 @@ enum ProcessRoutes {
             if !references.isEmpty {
                 throw fail(
                     "ENV_REFERENCES_NOT_ALLOWED", 403,
-                    "the config refers to environment variables (\(references.map { "${\($0)}" }.joined(separator: ", "))); write the values, or deploy it as an .agent manifest with cairn serve --agents")
+                    "the config refers to environment variables (\(references.map { "${\($0)}" }.joined(separator: ", "))); write the values, or deploy it as an .agent manifest with cairn serve --agents"
+                )
             }
             let record = try await processes.deploy(name: text, config: config, start: start)
             return reply(

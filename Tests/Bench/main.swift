@@ -10,7 +10,8 @@ try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirecto
 defer { try? FileManager.default.removeItem(atPath: scratch) }
 
 let quick = !(ProcessInfo.processInfo.environment["CAIRN_BENCH_QUICK"] ?? "").isEmpty
-// CAIRN_BENCH_ONLY=agent,workflow runs only those sections (store, s3, process, pool, workflow, agent, trigger, serve).
+// CAIRN_BENCH_ONLY=agent,workflow runs only those sections (store, s3, process, pool, workflow, agent, trigger, serve,
+// agent-process).
 let only = Set((ProcessInfo.processInfo.environment["CAIRN_BENCH_ONLY"] ?? "").split(separator: ",").map(String.init))
 func wanted(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
 let sizes =
@@ -57,4 +58,8 @@ if wanted("trigger") {
 if wanted("serve") {
     print(String(repeating: "-", count: 86))
     try await ServeBench(scratch: scratch, pushes: quick ? 256 : 2048, events: quick ? 10 : 50).run()
+}
+if wanted("agent-process") {
+    print(String(repeating: "-", count: 86))
+    try await AgentProcessBench(scratch: scratch, idle: quick ? [100, 1000] : [1000, 10_000], fires: quick ? 20 : 200).run()
 }

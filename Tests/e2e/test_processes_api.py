@@ -223,6 +223,9 @@ def test_a_process_life_with_the_real_orchestration_client(tmp_path, fakellm):
                 return [s for s in starts if added["trigger_id"] in s["data"]["prompt"] and '"build": 42' in s["data"]["prompt"]]
 
             await until(webhook_run, "the webhook's run")
+            with pytest.raises(api.OrchestrationAPIError) as mixed:
+                await client.add_trigger("watcher", {"type": "cron", "cron_expression": "* * * * *", "webhook_path": "/x"})
+            assert mixed.value.status_code == 422 and "webhook_path" in mixed.value.error_message
             removed = await client.remove_trigger("watcher", added["trigger_id"])
             assert removed["live"] is True
             with pytest.raises(OSError):
