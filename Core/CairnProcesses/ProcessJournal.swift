@@ -170,9 +170,6 @@ public actor ProcessLog {
         }
     }
 
-    /// The body of a fire's push (its payload).
-    func payload(of entry: Entry) async throws -> Data { try await store.body(of: entry) }
-
     static func entryID(_ entry: Entry) -> String {
         let digest = entry.digest.map { String($0.description.suffix(12)) } ?? "0"
         return "\(entry.seq)-\(digest)"

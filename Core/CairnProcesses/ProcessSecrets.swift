@@ -30,9 +30,6 @@ public final class ProcessSecrets: Sendable {
         self.secrets = Mutex(secrets)
     }
 
-    /// Whether `name` is a secret.
-    public func contains(_ name: String) -> Bool { secrets.withLock { $0[name] != nil } }
-
     /// Replaces the value of `name`; the old one is retired (and still redacted).
     /// - Returns: false for an unknown name.
     public func rotate(_ name: String, to value: String, ttl: Double?, now: Date) -> Bool {

@@ -90,8 +90,7 @@ public actor ProcessService {
     /// Dispatches runs until cancelled; runs in flight are then left to resume on the next start.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { [events = self.events, signal = self.signal, interval = self.pollInterval] in
-                _ = events
+            group.addTask { [signal = self.signal, interval = self.pollInterval] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(interval))
                     signal.yield()
