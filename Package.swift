@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "CairnAgentFile", targets: ["CairnAgentFile"]),
         .library(name: "CairnServer", targets: ["CairnServer"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
+        .library(name: "CairnProcessCLI", targets: ["CairnProcessCLI"]),
         .library(name: "CairnTriggers", targets: ["CairnTriggers"]),
         .library(name: "CairnTriggerConformance", targets: ["CairnTriggerConformance"]),
         .library(name: "CairnProcesses", targets: ["CairnProcesses"]),
@@ -252,11 +253,24 @@ let package = Package(
             path: "Frontends/AgentFile"
         ),
         .target(name: "CairnHandlerSDK", dependencies: ["CairnZstd"], path: "Frontends/HandlerSDK"),
+        // `cairn process ...`: agent processes on a running server (an orchestration API client);
+        // `.agent` manifest files.
+        .target(
+            name: "CairnProcessCLI",
+            dependencies: [
+                "CairnCore", "CairnCLI", "CairnProcesses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Frontends/ProcessCLI"
+        ),
         // `cairn serve`: the runtime as a service, the HTTP API, SSE streams, metrics.
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnCLI", "CairnTriggers", "CairnProcesses",
+                "CairnCore", "CairnCLI", "CairnTriggers", "CairnProcesses", "CairnProcessCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -276,7 +290,7 @@ let package = Package(
             name: "cairn",
             dependencies: [
                 "CairnCLI", "CairnCore", "CairnFileStore", "CairnSQLiteStore", "CairnS3Store", "CairnOpenAI", "CairnAnthropic",
-                "CairnFileTools", "CairnHTTPTools", "CairnProcessHandler", "CairnProcessCommands", "CairnAgentFile", "CairnServer",
+                "CairnFileTools", "CairnHTTPTools", "CairnProcessHandler", "CairnProcessCommands", "CairnAgentFile", "CairnServer", "CairnProcessCLI",
                 "CairnCronTrigger", "CairnIntervalTrigger", "CairnEventTrigger", "CairnWebhookTrigger", "CairnFileWatchTrigger",
             ],
             path: "Frontends/cairn"

@@ -49,12 +49,13 @@ struct ConfigSchema: Sendable {
     /// Checks `object` at `path` (`config.budget`, ...).
     func check(_ object: [String: JSONValue], at path: String) throws(ProcessConfigError) {
         for key in object.keys.sorted() {
+            let field = path.isEmpty ? key : "\(path).\(key)"
             guard let rule = fields[key] else {
-                throw ProcessConfigError.invalid("\(path).\(key) is not a field\(Self.hint(key, fields.keys))")
+                throw ProcessConfigError.invalid("\(field) is not a field\(Self.hint(key, fields.keys))")
             }
             let value = object[key] ?? .null
             if value == .null, nullable.contains(key) { continue }
-            try Self.check(value, rule, at: "\(path).\(key)")
+            try Self.check(value, rule, at: field)
         }
     }
 
@@ -99,6 +100,8 @@ struct ConfigSchema: Sendable {
     static func hint(_ key: String, _ known: some Collection<String>) -> String {
         let best = known.map { ($0, distance(key, $0)) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         if let best, best.1 <= max(2, key.count / 3) { return "; did you mean '\(best.0)'?" }
+        let longer = known.filter { $0.hasPrefix(key) && key.count >= 3 }.sorted()
+        if !longer.isEmpty { return "; did you mean \(longer.map { "'\($0)'" }.joined(separator: " or "))?" }
         return "; the fields are \(known.sorted().joined(separator: ", "))"
     }
 

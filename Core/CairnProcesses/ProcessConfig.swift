@@ -15,16 +15,19 @@ public struct ProcessConfig: Sendable, Hashable {
     public let triggers: [TriggerSpec]
 
     /// Checks and reads a configuration.
+    /// - Parameter path: how errors name the mapping (`config` over the API; empty for a
+    ///   manifest, whose sections are top-level keys).
     /// - Throws: ``ProcessConfigError`` naming the first field that is wrong.
-    public static func parse(_ value: JSONValue) throws(ProcessConfigError) -> ProcessConfig {
-        guard case .object(let object) = value else { throw .invalid("'config' must be a JSON object") }
-        try schema.check(object, at: "config")
+    public static func parse(_ value: JSONValue, at path: String = "config") throws(ProcessConfigError) -> ProcessConfig {
+        guard case .object(let object) = value else { throw .invalid("'\(path.isEmpty ? "config" : path)' must be a JSON object") }
+        try schema.check(object, at: path)
+        let prefix = path.isEmpty ? "" : path + "."
         var triggers: [TriggerSpec] = []
         for (index, item) in (object["triggers"]?.arrayValue ?? []).enumerated() {
-            triggers.append(try TriggerSpec.parse(item, at: "config.triggers[\(index)]"))
+            triggers.append(try TriggerSpec.parse(item, at: "\(prefix)triggers[\(index)]"))
         }
-        if case .array = object["triggers"] ?? .array([]) {} else { throw .invalid("config.triggers must be a list") }
-        if let model = object["model"]?.stringValue { _ = try ProcessModel.parse(model) }
+        if case .array = object["triggers"] ?? .array([]) {} else { throw .invalid("\(prefix)triggers must be a list") }
+        if let model = object["model"]?.stringValue { _ = try ProcessModel.parse(model, at: "\(prefix)model") }
         return ProcessConfig(json: object, triggers: triggers)
     }
 
@@ -79,7 +82,7 @@ public struct ProcessConfig: Sendable, Hashable {
             return .array(result)
         case .object(let object):
             var result: [String: JSONValue] = [:]
-            for (key, item) in object { result[key] = try resolvingEnvironment(item, environment, at: "\(path).\(key)") }
+            for (key, item) in object { result[key] = try resolvingEnvironment(item, environment, at: path.isEmpty ? key : "\(path).\(key)") }
             return .object(result)
         default:
             return value
@@ -150,10 +153,10 @@ public struct ProcessModel: Sendable, Hashable {
 
     /// Reads `provider:name`.
     /// - Throws: ``ProcessConfigError`` for another form or provider.
-    public static func parse(_ text: String) throws(ProcessConfigError) -> ProcessModel {
+    public static func parse(_ text: String, at path: String = "config.model") throws(ProcessConfigError) -> ProcessModel {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw .invalid("config.model '\(text)' must be PROVIDER:NAME, e.g. openai:gpt-4o-mini or anthropic:claude-sonnet-4-5")
+            throw .invalid("\(path) '\(text)' must be PROVIDER:NAME, e.g. openai:gpt-4o-mini or anthropic:claude-sonnet-4-5")
         }
         return ProcessModel(provider: parts[0], name: parts[1])
     }

@@ -18,9 +18,12 @@ public final class ProcessSecrets: Sendable {
 
     private let secrets: Mutex<[String: Secret]>
     private let order: [String]
+    /// Values the secrets this set replaced had (still redacted).
+    private let formerly: [String]
 
-    /// The secrets of `settings`, their TTLs starting at `now`.
-    public init(_ settings: SecretSettings, now: Date) {
+    /// The secrets of `settings`, their TTLs starting at `now`; every value `replaced` ever
+    /// held stays redacted.
+    public init(_ settings: SecretSettings, now: Date, replacing replaced: ProcessSecrets? = nil) {
         var secrets: [String: Secret] = [:]
         for (name, value) in settings.values {
             let ttl = settings.ttl(of: name)
@@ -28,6 +31,17 @@ public final class ProcessSecrets: Sendable {
         }
         order = secrets.keys.sorted()
         self.secrets = Mutex(secrets)
+        let current = Set(settings.values.map(\.value))
+        formerly = (replaced?.allValues ?? []).filter { $0 != SecretVault.mask && !current.contains($0) }
+    }
+
+    /// Gives back the values a restart lost: the log keeps secrets as `[REDACTED]`, so a
+    /// process folded from its log has no values until its manifest provides them again.
+    /// Secrets that have a value are left alone.
+    public func restore(_ settings: SecretSettings) {
+        secrets.withLock { secrets in
+            for (name, value) in settings.values where secrets[name]?.value == SecretVault.mask { secrets[name]?.value = value }
+        }
     }
 
     /// Replaces the value of `name`; the old one is retired (and still redacted).
@@ -74,7 +88,7 @@ public final class ProcessSecrets: Sendable {
     }
 
     /// Every value ever held, current and retired.
-    var allValues: [String] { secrets.withLock { $0.values.flatMap { ($0.value.map { [$0] } ?? []) + $0.retired } } }
+    var allValues: [String] { formerly + secrets.withLock { $0.values.flatMap { ($0.value.map { [$0] } ?? []) + $0.retired } } }
 
     /// `text` with every value ever held replaced by `[REDACTED]`, longest first.
     public func redact(_ text: String) -> String {
@@ -117,7 +131,7 @@ public final class ProcessSecrets: Sendable {
     /// agent loop redacts them all from the run's log.
     func vault(now: Date) -> SecretVault? {
         var definitions = current(now: now).map { SecretVault.Definition(name: $0.name, source: .value($0.value)) }
-        let retired = secrets.withLock { $0.values.flatMap(\.retired) }
+        let retired = formerly + secrets.withLock { $0.values.flatMap(\.retired) }
         for (index, value) in retired.enumerated() { definitions.append(SecretVault.Definition(name: "retired.\(index)", source: .value(value))) }
         guard !definitions.isEmpty else { return nil }
         return try? SecretVault(definitions, environment: [:])

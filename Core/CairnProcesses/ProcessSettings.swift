@@ -169,6 +169,12 @@ extension ProcessConfig {
             "env_prefix": .string, "initial_state": .object,
         ], nullable: ["memory_provider", "memory_persist_directory"])
 
+    /// promptise's `JournalConfig`. Cairn always journals into the process's log, so these are
+    /// checked and kept but change nothing.
+    static let journalSchema = ConfigSchema([
+        "level": .oneOf(["none", "checkpoint", "full"]), "backend": .oneOf(["file", "memory"]), "path": .string, "recover_on_start": .bool,
+    ])
+
     static let secretsSchema = ConfigSchema(
         [
             "enabled": .bool, "secrets": .object, "default_ttl": .number(min: 0, exclusiveMin: true, max: nil), "ttls": .object,
@@ -188,7 +194,7 @@ extension ProcessConfig {
             "execution_mode": .unsupported(allowed: .string("strict"), why: "open execution mode is not supported"),
             "open_mode": .unsupported(allowed: nil, why: "open execution mode is not supported"),
             "servers": .unsupported(allowed: nil, why: "MCP servers are not supported for processes yet"),
-            "triggers": .any, "journal": .object, "context": .section(contextSchema), "concurrency": .int(min: 1, max: 100),
+            "triggers": .any, "journal": .section(journalSchema), "context": .section(contextSchema), "concurrency": .int(min: 1, max: 100),
             "heartbeat_interval": .number(min: 0, exclusiveMin: true, max: nil), "idle_timeout": .number(min: 0, exclusiveMin: false, max: nil),
             "max_lifetime": .number(min: 0, exclusiveMin: false, max: nil), "max_consecutive_failures": .int(min: 1, max: nil),
             "restart_policy": .oneOf(["always", "on_failure", "never"]), "drain_timeout": .number(min: 0, exclusiveMin: false, max: 3600),

@@ -137,7 +137,7 @@ public final class CairnServer: Sendable {
                     .init(service: driver),
                     .init(service: TriggerRunner(service: triggers)),
                     .init(service: ingressHost),
-                    .init(service: ProcessRunner(service: processes, logger: logger)),
+                    .init(service: ProcessRunner(service: processes, manifests: configuration.manifests, logger: logger)),
                 ] + ingressApplications + [
                     .init(service: application),
                     .init(service: ShutdownWatcher(flag: stopping), successTerminationBehavior: .ignore),
@@ -179,13 +179,25 @@ struct TriggerRunner: Service {
 }
 
 /// Loads the agent processes, then dispatches their runs until a graceful shutdown starts.
+/// Then the manifests given to the server are applied, each once; one that cannot be applied
+/// stops the server with its error.
 struct ProcessRunner: Service {
     let service: ProcessService
+    let manifests: [ProcessManifest]
     let logger: Logger
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             do { try await service.load() } catch { logger.error("loading the agent processes failed: \(error)") }
+            for manifest in manifests {
+                do {
+                    let outcome = try await service.apply(manifest)
+                    logger.notice("agent process \(outcome.rawValue)", metadata: ["process": "\(manifest.name)"])
+                } catch {
+                    logger.critical("agent process '\(manifest.name)' from its manifest: \(error)")
+                    throw ServerError.configuration("agent process '\(manifest.name)': \(error)")
+                }
+            }
             await service.run()
         }
     }

@@ -1,6 +1,8 @@
 public import ArgumentParser
 import CairnCLI
 import CairnCore
+import CairnProcessCLI
+import CairnProcesses
 import Foundation
 import Logging
 
@@ -26,9 +28,22 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var storeOption: StoreOption
     @Option(help: "The address to listen on (overrides the configuration).") var host: String?
     @Option(help: "The port to listen on; 0 picks a free one (overrides the configuration).") var port: Int?
+    @Option(
+        help: ArgumentHelp(
+            "A directory of .agent manifests: each process is deployed and started, or updated if its manifest changed (Docs/processes.md).",
+            valueName: "DIR"))
+    var agents: String?
 
     func run() async throws {
         let server = try await makeServer(components: CairnCommand.components)
+        for manifest in server.configuration.manifests {
+            do {
+                try await server.processes.validate(manifest)
+            } catch {
+                await server.close()
+                throw CairnError.invalidArgument("\(agents ?? "--agents"): process '\(manifest.name)': \(error)")
+            }
+        }
         try await server.run()
     }
 
@@ -38,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let port {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
             configuration.port = port
+        }
+        if let agents {
+            configuration.manifests = try ManifestFiles.load(directory: CLIContext.normalize(agents).replacingOccurrences(of: "file://", with: ""))
         }
         let context = try CLIContext(storeFlag: storeOption.store ?? configuration.store, create: true)
         let logger = Logger(label: "cairn.serve")

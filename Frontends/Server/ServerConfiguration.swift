@@ -1,5 +1,6 @@
 import CairnCLI
 public import CairnCore
+public import CairnProcesses
 public import CairnTriggers
 public import Foundation
 
@@ -31,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     /// The triggers of the file: the `triggers:` section and each handler entry's own `triggers:`
     /// (whose fires start that agent). See Docs/triggers.md.
     public var triggers: [TriggerDefinition] = []
+    /// The agent processes to deploy or update when the server starts (`cairn serve --agents DIR`).
+    public var manifests: [ProcessManifest] = []
 
     /// Creates the defaults: loopback, port 7420, no handlers.
     public init() {}

@@ -10,6 +10,7 @@ import CairnFileWatchTrigger
 import CairnHTTPTools
 import CairnIntervalTrigger
 import CairnOpenAI
+import CairnProcessCLI
 import CairnProcessCommands
 import CairnProcessHandler
 import CairnS3Store
@@ -41,4 +42,4 @@ FileWatchTrigger.register(in: &components)
 
 await CairnCommand.main(
     components: components,
-    commands: ProcessCommands.commands + AgentFileCommands.commands + ServerCommands.commands)
+    commands: ProcessCommands.commands + AgentFileCommands.commands + ServerCommands.commands + ProcessCLICommands.commands)
