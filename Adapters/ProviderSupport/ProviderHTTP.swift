@@ -15,10 +15,22 @@ public struct ProviderHTTPError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// How many attempts were made.
     public let attempts: Int
+    /// The URL requested ("" when unknown).
+    public let url: String
+
+    /// Creates an error.
+    public init(provider: String, status: Int?, message: String, attempts: Int, url: String = "") {
+        self.provider = provider
+        self.status = status
+        self.message = message
+        self.attempts = attempts
+        self.url = url
+    }
 
     public var description: String {
         let what = status.map { "HTTP \($0)" } ?? "no response"
-        return "\(provider): \(what) after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(message)"
+        let requested = url.isEmpty ? "" : " (POST \(url))"
+        return "\(provider)\(requested): \(what) after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(message)"
     }
 }
 
@@ -51,7 +63,7 @@ public enum ProviderHTTP {
                 let status = Int(response.status.code)
                 if (200..<300).contains(status) { return response }
                 let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-                let refused = ProviderHTTPError(provider: provider, status: status, message: errorMessage(text), attempts: attempt)
+                let refused = ProviderHTTPError(provider: provider, status: status, message: errorMessage(text), attempts: attempt, url: url)
                 guard isRetryable(status) else { throw refused }
                 (failure, retryAfter) = (refused, response.headers.first(name: "retry-after").flatMap(Double.init).map { .milliseconds(Int($0 * 1000)) })
             } catch let error as ProviderHTTPError {
@@ -59,7 +71,9 @@ public enum ProviderHTTP {
             } catch let error as CancellationError {
                 throw error
             } catch {
-                (failure, retryAfter) = (ProviderHTTPError(provider: provider, status: nil, message: "\(error)", attempts: attempt), nil)
+                (failure, retryAfter) = (
+                    ProviderHTTPError(provider: provider, status: nil, message: transportMessage(error, url: url), attempts: attempt, url: url), nil
+                )
             }
             guard attempt < maxAttempts else { throw failure }
             let backoff = initialBackoff * Double(1 << min(attempt - 1, 6)) * Double.random(in: 0.8...1.2)
@@ -67,6 +81,20 @@ public enum ProviderHTTP {
             logger.info("retrying provider request", metadata: ["provider": "\(provider)", "attempt": "\(attempt)", "error": "\(failure.message)"])
             try await Task.sleep(for: pause)
         }
+    }
+
+    /// A transport failure in words: what happened at which address, not the HTTP client's type names.
+    public static func transportMessage(_ error: any Error, url: String) -> String {
+        let text = "\(error)"
+        let address = URL(string: url).map { "\($0.host ?? "?"):\($0.port.map(String.init) ?? ($0.scheme == "https" ? "443" : "80"))" } ?? url
+        if text.contains("connectionRefused") || text.contains("Connection refused") {
+            return
+                "connection refused: nothing listens at \(address); check the base URL (OPENAI_BASE_URL, ANTHROPIC_BASE_URL or the agent file's base_url) and that the server runs"
+        }
+        if text.contains("connectTimeout") { return "could not connect to \(address) in time; check the base URL and the network" }
+        if text.contains("deadlineExceeded") || text.contains("readTimeout") { return "no answer from \(address) within the request timeout" }
+        if text.contains("NXDOMAIN") || text.contains("lookup") || text.contains("resolve") { return "cannot resolve the host of \(url): \(text)" }
+        return text
     }
 
     /// The message of a provider's JSON error body (`{"error": {"message": ...}}` or `{"error": "..."}`), or the text itself.

@@ -62,7 +62,7 @@ public actor FireDelivery {
     private func create(_ record: FireLog.Record, agent: String, push: EntryDraft) async throws -> Bool {
         let info = SessionInfo(id: record.session, agent: agent, metadata: ["trigger": trigger], created: record.entry.time)
         do {
-            _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: push.time, source: "trigger"), push])
+            _ = try await store.createSession(info, initial: [try await ControlRecord.draft(.start, time: push.time, source: "trigger", in: store), push])
             cursors[record.session, default: Cursor()].fires.insert(record.fireID)
             return true
         } catch CairnError.sessionExists {

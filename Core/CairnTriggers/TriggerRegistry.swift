@@ -90,7 +90,8 @@ public struct TriggerRegistry: Sendable {
             do {
                 if length == 0 {
                     let info = SessionInfo(id: id, agent: Self.agent, created: clock.now())
-                    _ = try await store.createSession(info, initial: [EntryDraft(event: .start, time: clock.now(), source: "trigger"), draft])
+                    _ = try await store.createSession(
+                        info, initial: [try await ControlRecord.draft(.start, time: clock.now(), source: "trigger", in: store), draft])
                 } else {
                     _ = try await store.append([draft], to: id, expectedLength: length)
                 }

@@ -19,8 +19,18 @@ while let argument = arguments.popFirst() {
         }
         storeURL = value
     case "--once": once = true
+    case "-h", "--help":
+        print(
+            """
+            usage: order-workflow [-b STORE_URL] [--once]
+              Drives every session whose agent is 'order' with OrderWorkflow (Examples/order-workflow/README.md).
+              -b, --store STORE_URL  the store (default: CAIRN_STORE, else .cairn/store)
+              --once                 drive what is pending once, then exit
+            """)
+        exit(0)
     default:
-        FileHandle.standardError.write(Data("usage: order-workflow [-b STORE_URL] [--once]\n".utf8))
+        FileHandle.standardError.write(
+            Data("order-workflow: unknown argument '\(argument)'\nusage: order-workflow [-b STORE_URL] [--once] (--help for more)\n".utf8))
         exit(64)
     }
 }

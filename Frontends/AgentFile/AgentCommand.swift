@@ -141,7 +141,10 @@ struct AgentRunCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOption: StoreOption
     @OptionGroup var options: AgentRunOptions
-    @Option(name: .customLong("meta"), help: ArgumentHelp("Session metadata (repeatable).", valueName: "KEY=VALUE")) var meta: [String] = []
+    @Option(
+        name: [.customLong("metadata"), .customLong("meta")],
+        help: ArgumentHelp("Session metadata (repeatable; --meta is the old spelling).", valueName: "KEY=VALUE"))
+    var meta: [String] = []
     @Argument(help: ArgumentHelp("The agent file.", valueName: "AGENT.yaml")) var file: String
     @Argument(help: "The prompt.") var prompt: String
 
@@ -149,7 +152,7 @@ struct AgentRunCommand: AsyncParsableCommand {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         let (agent, printer) = try await AgentSessionDriver.load(path, options: options)
         let context = try CLIContext(storeFlag: storeOption.store, create: true)
-        var metadata = try KeyValues.parse(meta, flag: "--meta")
+        var metadata = try KeyValues.parse(meta, flag: "--metadata")
         metadata[AgentSessionDriver.fileKey] = path
         let session = try await context.sessions.create(
             agent: agent.name, metadata: metadata,

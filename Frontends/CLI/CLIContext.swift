@@ -41,11 +41,23 @@ public struct CLIContext {
         self.current = current
     }
 
-    /// `/path` and `relative/path` become `file://` URLs with absolute paths.
+    /// A path made absolute against the working directory and standardized (`file://` removed).
+    public static func absolutePath(_ text: String) -> String {
+        let plain = text.hasPrefix("file://") ? String(text.dropFirst("file://".count)) : text
+        return ((plain.hasPrefix("/") ? plain : FileManager.default.currentDirectoryPath + "/" + plain) as NSString).standardizingPath
+    }
+
+    /// `/path` and `relative/path` become `file://` URLs with absolute paths; a path ending in
+    /// `.db`, `.sqlite` or `.sqlite3` becomes a `sqlite://` URL when this build has SQLite stores.
     public static func normalize(_ text: String) -> String {
         if text.contains("://") { return text }
-        let path = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
-        return "file://" + (path as NSString).standardizingPath
+        let path = ((text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text) as NSString).standardizingPath
+        if ["db", "sqlite", "sqlite3"].contains((path as NSString).pathExtension.lowercased()),
+            CairnCommand.components.stores.schemes.contains("sqlite")
+        {
+            return "sqlite://" + path
+        }
+        return "file://" + path
     }
 
     /// Session operations on the store.

@@ -10,7 +10,7 @@ public struct CairnCommand: AsyncParsableCommand {
     /// The commands every build has.
     static let baseCommands: [any ParsableCommand.Type] = [
         StartCommand.self, PushCommand.self, LogCommand.self, ForkCommand.self, ListCommand.self, ShowCommand.self, WakeCommand.self,
-        InspectCommand.self, ExportCommand.self, ComponentsCommand.self,
+        InspectCommand.self, ExportCommand.self, ComponentsCommand.self, CompletionCommand.self,
     ]
 
     /// The commands the composition contributed, set once before parsing.
@@ -74,7 +74,7 @@ public struct StoreOption: ParsableArguments {
     @Option(
         name: [.customShort("b"), .customLong("store")],
         help: ArgumentHelp(
-            "The store URL, e.g. file:///path, sqlite:///path/to/cairn.db or memory:// ('components' lists this build's schemes); a plain path is a file:// store. Default: .cairn/store.",
+            "The store URL, e.g. file:///path, sqlite:///path/to/cairn.db or memory:// ('components' lists this build's schemes); a plain path is a file:// store (a SQLite one if it ends in .db). Default: .cairn/store.",
             valueName: "STORE_URL"))
     public var store: String?
 

@@ -7,7 +7,7 @@ struct PushCommand: AsyncParsableCommand {
         commandName: "push",
         abstract: "Append stdin (or a file) to a session as a push event.",
         discussion:
-            "Without --content-type, JSON is detected and stored as application/json, UTF-8 text as text/plain, anything else as application/octet-stream. Prints the new entry's sequence number."
+            "Without --content-type, a JSON body is stored as application/json, and UTF-8 text that is not JSON is stored as a JSON string (so every entry a pugmark handler reads decodes as JSON; a note on stderr says so); anything else is application/octet-stream. Pass --content-type text/plain to store text as it is. Prints the new entry's sequence number."
     )
 
     @OptionGroup var storeOption: StoreOption
@@ -23,7 +23,7 @@ struct PushCommand: AsyncParsableCommand {
         let context = try CLIContext(storeFlag: storeOption.store)
         let session = try context.session(sessionOption.session)
         let metadata = try KeyValues.parse(metadata, flag: "--metadata")
-        let body: Data
+        var body: Data
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CairnError.invalidArgument("cannot read --file '\(file)': it does not exist or is not readable")
@@ -32,7 +32,14 @@ struct PushCommand: AsyncParsableCommand {
         } else {
             body = FileHandle.standardInput.readDataToEndOfFile()
         }
-        let header = ObjectHeader(contentType: contentType ?? ContentDetection.detect(body), schemaURL: schemaURL, name: name, metadata: metadata)
+        var detected = contentType ?? ContentDetection.detect(body)
+        if contentType == nil, detected == ContentTypes.text {
+            body = Data(JSONValue.string(String(decoding: body, as: UTF8.self)).text.utf8)
+            detected = ContentTypes.json
+            FileHandle.standardError.write(
+                Data("note: the body is not JSON; pushed it as a JSON string (pass --content-type text/plain to push the text as it is)\n".utf8))
+        }
+        let header = ObjectHeader(contentType: detected, schemaURL: schemaURL, name: name, metadata: metadata)
         let entry = try await context.sessions.push(body, header: header, to: session, source: "cli")
         print(entry.seq)
     }

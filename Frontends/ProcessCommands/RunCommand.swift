@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     /// The trigger service of `--triggers`, prepared (bad triggers are refused before anything runs).
     private func triggerService(store: any Store) async throws -> TriggerService? {
         guard let triggers else { return nil }
-        let path = CLIContext.normalize(triggers).replacingOccurrences(of: "file://", with: "")
+        let path = CLIContext.absolutePath(triggers)
         guard let data = FileManager.default.contents(atPath: path) else { throw CairnError.invalidArgument("cannot read the triggers file \(triggers)") }
         let root = try YAMLValue.parse(String(decoding: data, as: UTF8.self), what: "the triggers file \(triggers)")
         guard case .object(let top) = root, let section = top["triggers"] else {

@@ -50,7 +50,7 @@ extension AgentRuns: ServerExtension {
             // time would approve a later pause nobody has seen.
             let head = try await SessionLog(store: api.store).head(of: id)
             var reason = ""
-            if let last = head.last, last.event == .pause { reason = String(decoding: try await api.store.body(of: last), as: UTF8.self) }
+            if let last = head.last, last.event == .pause { reason = ControlRecord.reason(of: try await api.store.body(of: last)) }
             guard reason.contains("'resume'") else {
                 throw APIError(.conflict, code: "not_paused", "session \(id) is not paused by governance (waiting for 'resume'); nothing to approve")
             }

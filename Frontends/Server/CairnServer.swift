@@ -4,6 +4,7 @@ import CairnTriggers
 import Foundation
 import Hummingbird
 public import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -151,11 +152,30 @@ public final class CairnServer: Sendable {
     public func run() async throws {
         do {
             try await group.run()
+        } catch let error as IOError {
+            await resources.shutdown()
+            throw Self.listenError(error, host: configuration.host, port: configuration.port)
         } catch {
             await resources.shutdown()
             throw error
         }
         await resources.shutdown()
+    }
+
+    /// A bind failure in words that say what to do (NIO's says `bind(descriptor:ptr:bytes:)`).
+    static func listenError(_ error: IOError, host: String, port: Int) -> any Error {
+        switch error.errnoCode {
+        case EADDRINUSE:
+            ServerError.cannotListen(
+                host: host, port: port,
+                reason: "the address is in use (another cairn serve, or a webhook trigger's port?); stop that server, or pass --port (0 picks a free one)")
+        case EACCES:
+            ServerError.cannotListen(host: host, port: port, reason: "permission denied (ports below 1024 need privileges); pass --port 1024 or above")
+        case EADDRNOTAVAIL:
+            ServerError.cannotListen(host: host, port: port, reason: "\(host) is not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0")
+        default:
+            error
+        }
     }
 
     /// Stops the handlers (and what they share) of a server that is not going to ``run()``.

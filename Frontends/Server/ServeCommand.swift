@@ -6,10 +6,10 @@ import CairnProcesses
 import Foundation
 import Logging
 
-/// The commands this target contributes to `cairn`: `serve`.
+/// The commands this target contributes to `cairn`: `serve`, `trigger`, `init`, `doctor`.
 public enum ServerCommands {
-    /// `serve` and `trigger`.
-    public static let commands: [any ParsableCommand.Type] = [ServeCommand.self, TriggerCommand.self]
+    /// `serve`, `trigger`, `init` and `doctor`.
+    public static let commands: [any ParsableCommand.Type] = [ServeCommand.self, TriggerCommand.self, InitCommand.self, DoctorCommand.self]
 }
 
 struct ServeCommand: AsyncParsableCommand {
@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.port = port
         }
         if let agents {
-            configuration.manifests = try ManifestFiles.load(directory: CLIContext.normalize(agents).replacingOccurrences(of: "file://", with: ""))
+            configuration.manifests = try ManifestFiles.load(directory: CLIContext.absolutePath(agents))
         }
         let context = try CLIContext(storeFlag: storeOption.store ?? configuration.store, create: true)
         let logger = Logger(label: "cairn.serve")
@@ -70,7 +70,7 @@ extension ServerConfiguration {
     /// - Throws: `CairnError.invalidArgument` if it cannot be read; ``ServerError/configuration(_:)``.
     static func load(file: String?, components: Components) throws -> ServerConfiguration {
         guard let file else { return ServerConfiguration() }
-        let path = CLIContext.normalize(file).replacingOccurrences(of: "file://", with: "")
+        let path = CLIContext.absolutePath(file)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CairnError.invalidArgument("cannot read the configuration file \(file)")
         }

@@ -40,7 +40,14 @@ public final class FileStore: Store {
         if !create, !FileIO.exists(standardized + "/sessions") {
             throw CairnError.invalidArgument("no Cairn store at \(standardized); create one with 'cairn start -b file://\(standardized)'")
         }
-        try FileManager.default.createDirectory(atPath: standardized, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: standardized, isDirectory: &isFolder), !isFolder.boolValue {
+            let sqlite = ["db", "sqlite", "sqlite3"].contains((standardized as NSString).pathExtension.lowercased())
+            throw CairnError.invalidArgument(
+                "\(standardized) is a file, not a file-store folder"
+                    + (sqlite ? "; for a SQLite store pass sqlite://\(standardized)" : "; pass a folder (it is created if missing)"))
+        }
+        try FileIO.makeDirectories(standardized, what: "the store folder")
         for folder in ["blobs", "sessions", "timers", "tmp"] {
             try FileIO.makeDirectory(standardized + "/" + folder)
         }

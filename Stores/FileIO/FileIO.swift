@@ -97,6 +97,18 @@ public enum FileIO {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("mkdir", path) }
     }
 
+    /// Creates `path` and the folders above it that are missing (`mkdir -p`).
+    /// - Throws: `CairnError.storage` naming `what`, the folder that could not be made and why.
+    public static func makeDirectories(_ path: String, what: String) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw CairnError.storage("cannot create \(what) \(path): \(prefix): \(String(cString: strerror(errno))); choose a folder you can write")
+            }
+        }
+    }
+
     /// Writes `data` to a new file in `tmpDirectory`, fsyncs it and returns its path.
     /// - Throws: `CairnError.storage`.
     public static func writeTemporary(_ data: Data, in tmpDirectory: String) throws -> String {

@@ -50,7 +50,7 @@ struct RuntimeTests {
         #expect(report.invocations == 2)
         #expect(report.status == .paused(reason: "nothing to echo"))
         #expect(try await events(session.id) == ["start", "push", "push", "pause"])
-        #expect(try await bodies(session.id) == ["", "hi", "echo: hi", "nothing to echo"])
+        #expect(try await bodies(session.id) == [#"{"event":"start"}"#, "hi", "echo: hi", #"{"event":"pause","reason":"nothing to echo"}"#])
         // Nothing new: driving again invokes nothing.
         #expect(try await runtime.drive(session.id).invocations == 0)
     }
@@ -129,7 +129,7 @@ struct RuntimeTests {
         let report = try await Runtime(store: store, handler: handler, clock: clock).drive(session.id)
         #expect(snapshots.withLock { $0 } == [1, 2])
         #expect(report.status == .paused(reason: "saw 2"))
-        #expect(try await bodies(session.id) == ["", "concurrent", "saw 2"])
+        #expect(try await bodies(session.id) == [#"{"event":"start"}"#, "concurrent", #"{"event":"pause","reason":"saw 2"}"#])
     }
 
     @Test func twoRuntimesNeverBothAnswerTheSameEvent() async throws {
@@ -141,7 +141,7 @@ struct RuntimeTests {
             async let first = a.drive(session.id)
             async let second = b.drive(session.id)
             _ = try await (first, second)
-            #expect(try await bodies(session.id) == ["", "x", "echo: x", "nothing to echo"])
+            #expect(try await bodies(session.id) == [#"{"event":"start"}"#, "x", "echo: x", #"{"event":"pause","reason":"nothing to echo"}"#])
         }
     }
 
@@ -196,8 +196,8 @@ struct RuntimeTests {
         let childInfo = try await store.sessionInfo(child)
         #expect(childInfo.parent == parent.id && childInfo.forkPoint == 2)
         #expect(try await events(child) == ["start", "push", "fork", "push", "pause"])
-        #expect(try await bodies(child).suffix(2) == ["child work", "child paused"])
-        #expect(try await bodies(parent.id) == ["", "parent output", "parent paused"])
+        #expect(try await bodies(child).suffix(2) == ["child work", #"{"event":"pause","reason":"child paused"}"#])
+        #expect(try await bodies(parent.id) == [#"{"event":"start"}"#, "parent output", #"{"event":"pause","reason":"parent paused"}"#])
     }
 
     @Test func crossSessionOutputsAreDeliveredAndBadTargetsRejected() async throws {

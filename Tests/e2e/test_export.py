@@ -89,7 +89,8 @@ def test_a_forked_session_exports_its_inherited_entries(cairn: Cairn) -> None:
     fixture = export(cairn, "--session", child)
     assert fixture["session"]["parent"] == parent and fixture["session"]["fork-point"] == 2
     assert [e["event"] for e in fixture["entries"]] == ["start", "push", "fork", "push"]
-    assert [e.get("body-json") for e in fixture["entries"]] == [None, {"n": 1}, None, {"n": 3}]
+    assert [e.get("body-json") for e in fixture["entries"]] == [
+        {"event": "start"}, {"n": 1}, {"event": "fork", "parent": parent, "at": 2}, {"n": 3}]
     check_shape(fixture, cairn.log(child))
 
 

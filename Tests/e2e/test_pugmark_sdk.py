@@ -102,7 +102,7 @@ cairn log -A
     assert log[1]["source"] == "cli" and log[1]["content-type"] == "application/json"
     assert log[2]["body"] == {"kind": "echo", "text": "HELLO"}
     assert log[2]["source"] == "handler" and log[2]["content-type"] == "application/json"
-    assert log[3]["body"] == "nothing to echo" and log[3]["source"] == "handler"
+    assert log[3]["body"] == {"event": "pause", "reason": "nothing to echo"} and log[3]["source"] == "handler"
     for entry in log:
         assert set(entry) >= {"seq", "event", "name", "content-type", "metadata", "size", "digest", "time", "source"}
     # The stored digest is the SHA-256 of the bytes the SDK wrote (json.dumps with default separators).
@@ -153,12 +153,12 @@ def test_typed_writes_with_names_and_metadata(cairn: Cairn) -> None:
     assert auto_json["content-type"] == "application/json" and auto_json["body"] == {"auto": True}
     assert auto_json["schema-url"] == "https://example.com/auto.schema.json"
 
-    assert log[-1]["event"] == "pause" and log[-1]["body"] == "done writing"
+    assert log[-1]["event"] == "pause" and log[-1]["body"] == {"event": "pause", "reason": "done writing"}
 
 
 def test_session_identity_and_unicode(cairn: Cairn) -> None:
     sid = cairn.start("--agent", "bot", "--metadata", "tenant=acme", "--metadata", "expr=a=b")
-    cairn.push("héllo wörld ✓ 日本", name="greeting")
+    cairn.push("héllo wörld ✓ 日本", name="greeting", content_type="text/plain")
     cairn.run_once(handler("whoami"))
     log = cairn.log()
     assert events(log) == ["start", "push", "push", "push", "pause"]
@@ -186,10 +186,10 @@ def test_session_identity_and_unicode(cairn: Cairn) -> None:
 
 def test_state_and_named_loads(cairn: Cairn) -> None:
     cairn.start()
-    cairn.push("Hello", name="greeting")
+    cairn.push("Hello", name="greeting", content_type="text/plain")
     cairn.run_once(handler("config"))
     log = cairn.log()
-    assert events(log) == ["start", "push", "pause"] and log[-1]["body"] == "no config yet"
+    assert events(log) == ["start", "push", "pause"] and log[-1]["body"] == {"event": "pause", "reason": "no config yet"}
 
     config = {"user": "ada", "numbers": [1, 2, 3], "factor": 10, "version": 1}
     cairn.push(json.dumps(config), name="config", metadata={"origin": "test"})
@@ -225,7 +225,7 @@ def test_open_read_modify_write_of_a_named_object(cairn: Cairn) -> None:
     counters = by_name(log, "counter")
     assert [c["body"] for c in counters] == ["1", "2", "3"]
     assert all(c["content-type"] == "text/plain" and c["metadata"] == {"kind": "counter"} for c in counters)
-    assert log[-1]["event"] == "pause" and log[-1]["body"] == "counted 3"
+    assert log[-1]["event"] == "pause" and log[-1]["body"] == {"event": "pause", "reason": "counted 3"}
 
 
 # 4. events(): start, push, wake, fork ---------------------------------------------------------------
@@ -290,8 +290,8 @@ def test_sleep_entry_and_no_early_wake(cairn: Cairn) -> None:
     log = cairn.log()
     assert events(log) == ["start", "push", "sleep"]
     sleep = log[-1]
-    assert sleep["source"] == "handler" and sleep["body"] == "napping"
-    assert sleep["content-type"] == "application/vnd.pugmark.pause+text"
+    assert sleep["source"] == "handler" and sleep["body"]["reason"] == "napping" and sleep["body"]["until"] == sleep["metadata"]["until"]
+    assert sleep["content-type"] == "application/json", "a control entry carries JSON"
     assert sleep["metadata"]["duration"] == "1.00s"
     until = parse_time(sleep["metadata"]["until"])
     assert 0.9 <= until - parse_time(sleep["time"]) <= 1.1
@@ -390,7 +390,7 @@ def test_push_during_sleep_makes_the_timer_stale(cairn: Cairn) -> None:
     cairn.run_once(handler("sleeper"))
     log = cairn.log()
     assert events(log) == ["start", "push", "sleep", "push", "pause"]
-    assert log[-1]["body"] == "interrupted"
+    assert log[-1]["body"] == {"event": "pause", "reason": "interrupted"}
 
 
 def test_writing_nothing_appends_a_pause(cairn: Cairn, tmp_path: Path) -> None:
@@ -410,7 +410,7 @@ def test_finish_output(cairn: Cairn) -> None:
     cairn.run_once(handler("finisher"))
     log = cairn.log()
     assert events(log) == ["start", "push", "finish"]
-    assert log[-1]["source"] == "handler" and log[-1]["body"] == "all done"
+    assert log[-1]["source"] == "handler" and log[-1]["body"] == {"event": "finish", "reason": "all done"}
     assert "finished" in cairn.out("show")
 
     # A finished session is never invoked again, and `cairn wake` refuses it.
@@ -657,7 +657,7 @@ def test_swift_echo_handler_matches_python(cairn: Cairn) -> None:
     assert sw[2]["body"] == py[2]["body"] == {"kind": "echo", "text": "HELLO"}
     assert sw[2]["content-type"] == py[2]["content-type"] == "application/json"
     assert sw[2]["source"] == "handler"
-    assert sw[3]["body"] == py[3]["body"] == "nothing to echo"
+    assert sw[3]["body"] == py[3]["body"] == {"event": "pause", "reason": "nothing to echo"}
 
 
 # 10. Runaway guard ---------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_the_example_runs_to_completion_with_each_effect_once(cairn: Cairn, tmp_
     receipt = result_of(log)
     assert receipt["status"] == "shipped" and receipt["order"] == "A-1"
     assert [receipt["reservation"], receipt["payment"], receipt["tracking"]] == [e["body"] for e in steps_of(log)]
-    assert log[-1]["body"] == "workflow completed" and log[-1]["content-type"] == "application/vnd.cairn.finish+text"
+    assert log[-1]["body"] == {"event": "finish", "reason": "workflow completed"} and log[-1]["content-type"] == "application/json"
     assert effect_lines(effects) == EFFECTS
 
     # Finished is final: another run does nothing.

@@ -150,7 +150,7 @@ def test_cancelling_a_run_stops_it_and_the_session_pauses(serve, tmp_path):
         thread.join(30)
         assert follower and follower[0]["status"] == "cancelled"
         log = server.entries(session)
-        assert log[-1]["event"] == "pause" and "cancelled by a client" in log[-1]["body"]
+        assert log[-1]["event"] == "pause" and "cancelled by a client" in log[-1]["body"]["reason"]
         assert not any(e["event"] == "step" and e["name"].startswith("model turn") for e in log)
         assert server.request("POST", f"/v1/sessions/{session}/cancel").status == 409
     finally:

@@ -50,7 +50,7 @@ public enum SessionStatus: Sendable, Hashable, CustomStringConvertible {
         guard let last else { return .pending }
         let text = body.map { String(decoding: $0, as: UTF8.self) } ?? ""
         switch last.event {
-        case .pause: return .paused(reason: text)
+        case .pause: return .paused(reason: ControlRecord.reason(of: body))
         case .sleep: return .sleeping(until: last.wakeTime ?? last.time)
         case .finish: return .finished
         case .error: return .failed(message: ErrorReport.decode(body)?.message ?? text)

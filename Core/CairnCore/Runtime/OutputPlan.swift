@@ -18,7 +18,7 @@ struct OutputPlan: Sendable {
             func invalid(_ message: String) -> HandlerFailure {
                 HandlerFailure(ErrorReport(message: "output \(index + 1): \(message)", kind: "invalid-output", snapshot: snapshot))
             }
-            let data: Data
+            var data: Data
             switch output.body {
             case .data(let bytes):
                 data = bytes
@@ -28,7 +28,6 @@ struct OutputPlan: Sendable {
                 }
                 do { data = try await fetcher.fetch(url) } catch { throw invalid("\(error)") }
             }
-            let digest = try await store.put(data)
             var header = output.header
             var event = EventKind.push
             switch ContentTypes.mediaType(header.contentType) {
@@ -55,6 +54,14 @@ struct OutputPlan: Sendable {
             default:
                 break
             }
+            if event == .pause || event == .sleep || event == .finish {
+                // A control output's body is its reason as text; the entry carries it as JSON.
+                var fields: [String: JSONValue] = ["reason": .string(String(decoding: data, as: UTF8.self))]
+                if let until = header.metadata[MetadataKeys.until], event == .sleep { fields["until"] = .string(until) }
+                data = ControlRecord.body(event, fields)
+                header.contentType = ContentTypes.json
+            }
+            let digest = try await store.put(data)
             let draft = EntryDraft(event: event, header: header, digest: digest, size: data.count, time: now, source: "handler")
             if let target = output.session, target != session {
                 guard event == .push else { throw invalid("control and step outputs (pause, sleep, finish, step) cannot go to another session") }

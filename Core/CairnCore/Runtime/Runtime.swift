@@ -122,12 +122,8 @@ public struct Runtime: Sendable {
         var main = plan.main
         if main.isEmpty {
             let wroteElsewhere = !plan.forks.isEmpty || !plan.crossSession.isEmpty
-            let reason = Data((wroteElsewhere ? "the handler wrote only to other sessions" : "the handler wrote nothing").utf8)
-            main = [
-                EntryDraft(
-                    event: .pause, header: ObjectHeader(contentType: ContentTypes.pause),
-                    digest: try await store.put(reason), size: reason.count, time: clock.now(), source: options.source)
-            ]
+            let reason = wroteElsewhere ? "the handler wrote only to other sessions" : "the handler wrote nothing"
+            main = [try await ControlRecord.draft(.pause, ["reason": .string(reason)], time: clock.now(), source: options.source, in: store)]
         }
         let committed: [Entry]
         do {
@@ -186,7 +182,8 @@ public struct Runtime: Sendable {
                 continue
             }
             guard let last = head.last, last.event == .sleep, let due = last.wakeTime, due <= now else { continue }
-            let wake = EntryDraft(event: .wake, header: ObjectHeader(metadata: ["reason": "timer"]), time: now, source: options.source)
+            let wake = try await ControlRecord.draft(
+                .wake, ["reason": .string("timer")], metadata: ["reason": "timer"], time: now, source: options.source, in: store)
             do {
                 _ = try await store.append([wake], to: timer.session, expectedLength: head.length)
                 woken.append(timer.session)

@@ -36,7 +36,7 @@ public struct Sessions: Sendable {
     ) async throws -> SessionInfo {
         let now = clock.now()
         let info = SessionInfo(id: id ?? SessionID.generate(at: now), agent: agent, metadata: metadata, created: now)
-        var initial = [EntryDraft(event: .start, time: now, source: source)]
+        var initial = [try await ControlRecord.draft(.start, time: now, source: source, in: store)]
         for object in objects {
             initial.append(
                 EntryDraft(
@@ -66,7 +66,9 @@ public struct Sessions: Sendable {
         let info = SessionInfo(
             id: SessionID.generate(at: now), parent: parent, forkPoint: point,
             agent: agent ?? head.info.agent, metadata: metadata ?? head.info.metadata, created: now)
-        _ = try await store.createSession(info, initial: [EntryDraft(event: .fork, time: now, source: source)] + entries)
+        let fork = try await ControlRecord.draft(
+            .fork, ["parent": .string(parent.rawValue), "at": .number(Double(point))], time: now, source: source, in: store)
+        _ = try await store.createSession(info, initial: [fork] + entries)
         return info
     }
 
@@ -83,7 +85,8 @@ public struct Sessions: Sendable {
     /// - Throws: `CairnError.sessionNotFound`; `CairnError.invalidArgument` if the session is finished.
     @discardableResult
     public func wake(_ id: SessionID, source: String) async throws -> Entry {
-        try await appendUnconditionally([EntryDraft(event: .wake, time: clock.now(), source: source)], to: id)[0]
+        try await appendUnconditionally(
+            [try await ControlRecord.draft(.wake, ["reason": .string("manual")], time: clock.now(), source: source, in: store)], to: id)[0]
     }
 
     /// Appends `drafts` at whatever length the log has, retrying the compare-and-swap on conflict.

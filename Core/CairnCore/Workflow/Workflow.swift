@@ -52,12 +52,21 @@ public struct WorkflowHandler<W: Workflow>: Handler {
         self.clock = clock
     }
 
+    /// The pause reason of a workflow waiting for `signal`, naming how to send it from the CLI
+    /// and over HTTP (an agent's `message` signal is the next user message).
+    static func waitingReason(signal name: String) -> String {
+        if name == "message" {
+            return "waiting for signal 'message': the next user message (cairn agent send, or POST /v1/sessions/ID/messages)"
+        }
+        return "waiting for signal '\(name)': push an entry named '\(name)' (cairn push --name \(name), or POST /v1/sessions/ID/entries)"
+    }
+
     public func invoke(_ invocation: Invocation) async throws -> [HandlerOutput] {
         guard let journal = invocation.journal, let store = invocation.blobs as? any Store else {
             throw HandlerFailure(ErrorReport(message: "workflows need a runtime journal and a store", kind: "handler", snapshot: invocation.snapshot))
         }
         guard let inputEntry = Self.inputEntry(in: invocation.entries) else {
-            return [.pause("waiting for the workflow's input: push it with --name input")]
+            return [.pause("waiting for the workflow's input: push an entry named 'input' (cairn push --name input, or POST /v1/sessions/ID/entries)")]
         }
         let input: W.Input
         do {
@@ -82,7 +91,7 @@ public struct WorkflowHandler<W: Workflow>: Handler {
                         body: .data(Data((reason.isEmpty ? "workflow timer" : reason).utf8)))
                 ]
             case .signal(let name):
-                return [.pause("waiting for signal '\(name)': push it with --name \(name)")]
+                return [.pause(Self.waitingReason(signal: name))]
             }
         } catch let error as NondeterminismError {
             throw HandlerFailure(ErrorReport(message: error.description, kind: "nondeterminism", snapshot: invocation.snapshot))
