@@ -83,3 +83,34 @@ cairn ls
     assert fresh[2]["body"] == "hello\n", "text that is not JSON is pushed as a JSON string"
     assert fresh[3]["body"] == {"event": "pause", "reason": "folded 3 entries"}
     assert fresh[5]["body"] == {"event": "pause", "reason": "nothing to echo"}
+
+
+def test_version_completion_init_and_doctor(cairn: Cairn, tmp_path: Path) -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cairn.out("--version"))
+    assert "cairn" in cairn.out("completion", "bash") and cairn("completion", "tcsh", check=False).returncode != 0
+
+    wrote = cairn.out("init")
+    assert wrote.startswith("wrote cairn.yaml") and (cairn.workdir / "cairn.yaml").exists()
+    again = cairn("init", check=False)
+    assert again.returncode != 0 and b"pass --force" in again.stderr
+    fine = cairn("doctor", "-b", str(tmp_path / "fresh"), check=False)
+    assert b"ok    configuration cairn.yaml" in fine.stdout, fine.stdout.decode()
+
+    (cairn.workdir / "bad.yaml").write_text(
+        "server:\n  prot: 7420\nhandlers:\n  echo:\n    command: [no-such-program-xyz]\n  broken:\n    comand: [x]\n"
+        "triggers:\n  nightly: {type: cron, agent: echo, cron_expression: '61 * * * *'}\n")
+    broken = cairn("doctor", "-c", "bad.yaml", "-b", str(tmp_path / "fresh"), check=False)
+    text = broken.stdout.decode()
+    assert broken.returncode == 1, text
+    assert "unknown key prot in 'server'" in text and "handlers.broken must name exactly one handler kind" in text
+    assert "handlers.echo.command: 'no-such-program-xyz' is not on PATH" in text
+    assert "trigger nightly" in text and "61 is out of range" in text
+    assert re.search(r"[45] problems found", text), "4, or 5 when port 7420 is taken on this machine"
+
+
+def test_store_paths_say_what_they_are(cairn: Cairn, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a store")
+    refused = cairn("start", "-b", str(tmp_path / "notes.txt"), check=False)
+    assert refused.returncode != 0 and b"is a file, not a file-store folder" in refused.stderr
+    assert cairn("start", "-b", str(tmp_path / "cairn.db"), check=False).returncode == 0
+    assert cairn.current()["store"] == f"sqlite://{tmp_path}/cairn.db"
