@@ -170,15 +170,3 @@ extension TriggerSpec {
         return "\(type)-\(digest.map { String(format: "%02x", $0) }.joined().prefix(10))"
     }
 }
-
-extension JSONValue {
-    /// The value as JSON with object keys sorted (for digests).
-    var canonicalText: String {
-        switch self {
-        case .object(let object):
-            "{" + object.keys.sorted().map { "\(JSONValue.string($0).text):\((object[$0] ?? .null).canonicalText)" }.joined(separator: ",") + "}"
-        case .array(let items): "[" + items.map(\.canonicalText).joined(separator: ",") + "]"
-        default: text
-        }
-    }
-}

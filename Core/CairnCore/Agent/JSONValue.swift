@@ -67,3 +67,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+extension JSONValue {
+    /// The value as JSON with object keys sorted, so equal values have equal bytes (and digests).
+    public var canonicalText: String {
+        switch self {
+        case .object(let object):
+            "{" + object.keys.sorted().map { "\(JSONValue.string($0).text):\((object[$0] ?? .null).canonicalText)" }.joined(separator: ",") + "}"
+        case .array(let items): "[" + items.map(\.canonicalText).joined(separator: ",") + "]"
+        default: text
+        }
+    }
+}

@@ -12,7 +12,7 @@ public enum ControlRecord {
     public static func body(_ event: EventKind, _ fields: [String: JSONValue] = [:]) -> Data {
         var object = fields
         object["event"] = .string(event.name)
-        return Data(JSONValue.object(object).sortedText.utf8)
+        return Data(JSONValue.object(object).canonicalText.utf8)
     }
 
     /// A control entry's draft, its body stored in `store` first.
@@ -37,17 +37,5 @@ public enum ControlRecord {
             return object["reason"]?.stringValue ?? ""
         }
         return String(decoding: body, as: UTF8.self)
-    }
-}
-
-extension JSONValue {
-    /// The value as JSON with object keys sorted, so equal values have equal bytes (and digests).
-    var sortedText: String {
-        switch self {
-        case .object(let object):
-            "{" + object.keys.sorted().map { "\(JSONValue.string($0).text):\((object[$0] ?? .null).sortedText)" }.joined(separator: ",") + "}"
-        case .array(let items): "[" + items.map(\.sortedText).joined(separator: ",") + "]"
-        default: text
-        }
     }
 }
