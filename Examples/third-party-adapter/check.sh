@@ -72,7 +72,7 @@ log="$("$MY_CAIRN" log -A)"
 expect_contains "the input" "$log" '#1  push  input  "Count the words in \"the cat saw the dog\""'
 expect_contains "the first tool step" "$log" "step  tool word_count keyword-1"
 expect_contains "the second tool step" "$log" "step  tool word_count keyword-3"
-expect_contains "the session waits for the next message" "$log" "#18  pause  waiting for signal 'message'"
+expect_contains "the session waits for the next message" "$log" "#18  pause  {\"event\":\"pause\",\"reason\":\"waiting for signal 'message'"
 listing="$("$MY_CAIRN" ls)"
 expect_contains "my-cairn ls counts 19 entries" "$listing" "paused    19 entries"
 
